@@ -1,0 +1,81 @@
+"""`dossier up`, `down`, `status`: the embedded cluster in $DOSSIER_HOME (default ./.dossier/)."""
+
+from __future__ import annotations
+
+import click
+
+from ..cluster import Cluster, default_home
+from ..migrate import Migrator
+from . import cli
+from .output import emit_record, format_option
+
+
+def _cluster() -> Cluster:
+    return Cluster(default_home())
+
+
+@cli.command()
+@click.option("--demo", is_flag=True, help="also load the synthetic demo organisations")
+@click.pass_obj
+def up(obj, demo: bool) -> None:
+    """Create (first time), start and migrate the embedded cluster.
+
+    The cluster lives in $DOSSIER_HOME (default ./.dossier/), preloads pg_cron and pgaudit,
+    listens on 127.0.0.1 on a free port (scram-sha-256) and on a Unix socket in its folder.
+    When run as root the server runs as the `postgres` OS user. Running it again is a no-op.
+
+    Example: dossier up --demo
+    """
+    c = _cluster()
+    created = c.init()
+    started = c.start()
+    click.echo(f"cluster {'created and ' if created else ''}"
+               f"{'started' if started else 'already running'} in {c.home}")
+    import psycopg
+
+    with psycopg.connect(c.dsn(), autocommit=True) as conn:
+        done = Migrator(conn, log=lambda m: click.echo(f"  {m}", err=True)).run()
+    click.echo(f"migrations: {len(done)} applied" if done else "migrations: up to date")
+    if demo:
+        from ..demo import load_demo
+
+        with psycopg.connect(c.dsn()) as conn:
+            summary = load_demo(conn)
+        click.echo(f"demo data: {summary}")
+    click.echo(f"\nDSN (superuser, Unix socket): {c.dsn()}")
+    click.echo(f"psql:  psql \"{c.dsn()}\"")
+    click.echo(f"TCP:   psql \"{c.tcp_dsn()}\"")
+    click.echo("Try:   dossier psql --as school_manager --unit <CODE>   (see `dossier --help`)")
+
+
+@cli.command()
+def down() -> None:
+    """Stop the embedded cluster (fast shutdown; data stays).
+
+    Example: dossier down
+    """
+    c = _cluster()
+    click.echo("stopped" if c.stop() else "not running")
+
+
+@cli.command()
+@format_option()
+def status(fmt: str) -> None:
+    """Say whether the embedded cluster runs, where, which version and migration level.
+
+    Example: dossier status --format json
+    """
+    c = _cluster()
+    running = c.initialised and c.running()
+    info = {"running": running, "home": str(c.home), "initialised": c.initialised,
+            "port": None, "dsn": None, "version": None, "migration": None}
+    if c.initialised:
+        info["version"] = c.version()
+    if running:
+        info["port"] = c.port
+        info["dsn"] = c.dsn()
+        import psycopg
+
+        with psycopg.connect(c.dsn(), autocommit=True) as conn:
+            info["migration"] = Migrator(conn).level()
+    emit_record(info, fmt, title="dossier cluster")

@@ -1,0 +1,88 @@
+"""The embedded cluster: `dossier up` / `down` / `status`, as a user runs them."""
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from .conftest import run_cli
+
+
+@pytest.fixture
+def home():
+    d = Path(tempfile.mkdtemp(prefix="dossier-home-", dir="/tmp"))
+    yield d
+    run_cli("down", env={"DOSSIER_HOME": str(d)})
+    import shutil
+
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def status(home: Path) -> dict:
+    p = run_cli("status", "--format", "json", env={"DOSSIER_HOME": str(home)}, check=True)
+    return json.loads(p.stdout)
+
+
+def test_up_down_up_cycle(home):
+    env = {"DOSSIER_HOME": str(home)}
+    first = run_cli("up", env=env, check=True)
+    assert "created and started" in first.stdout
+    st = status(home)
+    assert st["running"] is True and st["migration"].startswith("V")
+    assert "15." in st["version"]
+    # the DSN printed by status is a working superuser DSN
+    with psycopg.connect(st["dsn"]) as conn:
+        assert conn.execute("select rolsuper from pg_roles where rolname = current_user"
+                            ).fetchone()[0] is True
+        libs = conn.execute("show shared_preload_libraries").fetchone()[0]
+        assert "pg_cron" in libs and "pgaudit" in libs
+        assert conn.execute("show log_destination").fetchone()[0] == "csvlog"
+        server_user = conn.execute(
+            "select pg_read_file('PG_VERSION') is not null").fetchone()[0]
+        assert server_user
+    # the server process does not run as root
+    pid = int((home / "pgdata" / "postmaster.pid").read_text().split()[0])
+    assert os.stat(f"/proc/{pid}").st_uid != 0
+    if os.geteuid() == 0:
+        import pwd
+
+        assert os.stat(f"/proc/{pid}").st_uid == pwd.getpwnam("postgres").pw_uid
+
+    again = run_cli("up", env=env, check=True)
+    assert "already running" in again.stdout and "up to date" in again.stdout
+    assert status(home)["port"] == st["port"]
+
+    assert run_cli("down", env=env, check=True).stdout.strip() == "stopped"
+    assert status(home)["running"] is False
+    assert run_cli("down", env=env, check=True).stdout.strip() == "not running"
+
+    run_cli("up", env=env, check=True)
+    assert status(home)["running"] is True
+
+
+def test_tcp_needs_the_password(home):
+    env = {"DOSSIER_HOME": str(home)}
+    run_cli("up", env=env, check=True)
+    port = status(home)["port"]
+    with pytest.raises(psycopg.OperationalError, match="password"):
+        psycopg.connect(f"host=127.0.0.1 port={port} dbname=dossier user=postgres "
+                        "password=wrong")
+    with psycopg.connect(f"host=127.0.0.1 port={port} dbname=dossier user=postgres "
+                         f"passfile={home / 'pgpass'}") as conn:
+        assert conn.execute("select 1").fetchone() == (1,)
+
+
+def test_stale_pid_file_after_a_crash_is_handled(home):
+    env = {"DOSSIER_HOME": str(home)}
+    run_cli("up", env=env, check=True)
+    run_cli("down", env=env, check=True)
+    pidfile = home / "pgdata" / "postmaster.pid"
+    # a pid file naming a process that is not a postgres server, as after a crash
+    pidfile.write_text(f"{2**22 - 3}\n{home / 'pgdata'}\n")
+    assert status(home)["running"] is False
+    p = run_cli("up", env=env, check=True)
+    assert "started" in p.stdout
+    assert status(home)["running"] is True
