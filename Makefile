@@ -26,7 +26,7 @@ down: venv
 	@$(BIN)/dossier down
 
 lint: venv
-	$(BIN)/ruff check admin tests bench
+	$(BIN)/ruff check admin tests $(wildcard bench)
 
 # pgspot: every function must pin its search_path (PS003/PS004/PS005/PS018 are errors).
 # Ignored, because they concern extension scripts installed into schemas someone else controls:

@@ -53,6 +53,8 @@ def template(cluster):
     with psycopg.connect(cluster.dsn(TEMPLATE), autocommit=True) as conn:
         Migrator(conn).run()
         conn.execute("create extension if not exists pgtap")
+        # pgTAP's functions for every test persona (migrations revoke EXECUTE from PUBLIC)
+        conn.execute("grant execute on all functions in schema public to public")
     return TEMPLATE
 
 

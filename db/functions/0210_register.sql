@@ -1,0 +1,43 @@
+-- The art. 30 register (AVG) and the column catalogue (contract §4), derived from the privacy
+-- tables filled by db/schema/V0210__register_data.sql and the table migrations.
+
+create or replace view privacy.processing as
+select a.code,
+       a.name_nl as name,
+       a.controller,
+       (select array_agg(p.text_nl order by p.clause) from privacy.purpose p
+         where p.activity = a.code) as purposes,
+       (select array_agg(b.basis order by l.clause) from privacy.processing_basis b
+          join privacy.legal_basis l on l.code = b.basis where b.activity = a.code) as legal_basis,
+       a.data_subjects_nl as data_subjects,
+       (select array_agg(c.category order by c.category) from privacy.annex_category c
+         where c.annex = a.code) as categories,
+       (select array_agg(r.text_nl order by r.ordinal) from privacy.recipient r
+         where r.activity = a.code) as recipients,
+       a.retention_nl as retention,
+       a.source_nl as source,
+       a.outside_eu,
+       a.reference,
+       a.organisation,
+       a.legal_reference
+  from privacy.processing_activity a;
+comment on view privacy.processing is
+    'The AVG art. 30 register of processing activities, one row per activity (contract §4).';
+
+-- Every column holding personal data, per relation and annex. person_record's columns appear for
+-- the parent and for each partition whose annex allows their category; a detail table's columns
+-- for every annex that allows the table's category.
+create or replace view privacy.column_catalogue as
+select 'dossier'::text as table_schema, rel.table_name, cc.column_name, cc.category, ac.annex
+  from privacy.column_category cc
+  join privacy.annex_category ac on ac.category = cc.category
+ cross join lateral (values ('person_record'), ('person_record_' || lower(ac.annex))) rel(table_name)
+ where cc.table_name = 'person_record'
+union all
+select 'dossier', cc.table_name, cc.column_name, cc.category, ac.annex
+  from privacy.column_category cc
+  join privacy.personal_table pt on pt.table_name = cc.table_name
+  join privacy.annex_category ac on ac.category = pt.category
+ where cc.table_name <> 'person_record';
+comment on view privacy.column_catalogue is
+    'Every personal-data column with its data category and annex (contract §4).';
