@@ -12,7 +12,7 @@
 create or replace function privacy.enforce_minimisation()
     returns table (action text, table_name text, constraint_name text)
     language plpgsql volatile security invoker
-    set search_path = pg_catalog
+    set search_path = pg_catalog, pg_temp
 as $$
 declare
     part record;

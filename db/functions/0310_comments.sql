@@ -3,7 +3,7 @@
 
 create or replace function privacy.copy_partition_comments() returns integer
     language plpgsql volatile security invoker
-    set search_path = pg_catalog
+    set search_path = pg_catalog, pg_temp
 as $$
 declare
     r record;

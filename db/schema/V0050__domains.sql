@@ -7,7 +7,7 @@
 
 create function dossier.iban_is_valid(value text) returns boolean
     language sql immutable strict parallel safe security invoker
-    set search_path = pg_catalog
+    set search_path = pg_catalog, pg_temp
 as $$
     -- ISO 13616: move the first four characters to the end, letters become 10..35, mod 97 = 1.
     with c as (select upper(regexp_replace(value, '\s', '', 'g')) as v)
@@ -24,12 +24,12 @@ comment on function dossier.iban_is_valid(text) is
 
 create function dossier.canonical_iban(value text) returns text
     language sql immutable strict parallel safe security invoker
-    set search_path = pg_catalog
+    set search_path = pg_catalog, pg_temp
 as $$ select upper(regexp_replace(value, '\s', '', 'g')) $$;
 
 create function dossier.bsn_is_valid(value text) returns boolean
     language sql immutable strict parallel safe security invoker
-    set search_path = pg_catalog
+    set search_path = pg_catalog, pg_temp
 as $$
     -- Burgerservicenummer: 9 digits (8 when a leading zero was dropped), elfproef:
     -- 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 is a multiple of 11 and not 0.
@@ -45,12 +45,12 @@ comment on function dossier.bsn_is_valid(text) is
 
 create function dossier.canonical_bsn(value text) returns text
     language sql immutable strict parallel safe security invoker
-    set search_path = pg_catalog
+    set search_path = pg_catalog, pg_temp
 as $$ select lpad(regexp_replace(value, '[\s.]', '', 'g'), 9, '0') $$;
 
 create function dossier.canonical_postcode(value text) returns text
     language sql immutable strict parallel safe security invoker
-    set search_path = pg_catalog
+    set search_path = pg_catalog, pg_temp
 as $$
     select substr(v, 1, 4) || ' ' || substr(v, 5, 2)
       from (select upper(regexp_replace(value, '\s', '', 'g')) as v) c

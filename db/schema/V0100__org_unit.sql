@@ -31,7 +31,7 @@ comment on column dossier.org_unit.path is 'Materialised path of ids, "/1/4/9/":
 
 create function dossier.org_unit_place() returns trigger
     language plpgsql security invoker
-    set search_path = pg_catalog
+    set search_path = pg_catalog, pg_temp
 as $$
 declare
     parent dossier.org_unit;
@@ -58,7 +58,7 @@ create trigger org_unit_place before insert or update of parent_id on dossier.or
 -- A move re-roots the whole subtree below the unit.
 create function dossier.org_unit_move_subtree() returns trigger
     language plpgsql security invoker
-    set search_path = pg_catalog
+    set search_path = pg_catalog, pg_temp
 as $$
 begin
     update dossier.org_unit

@@ -140,7 +140,7 @@ comment on column dossier.person_record.photo is 'Pasfoto, only if the applicant
 -- Human spellings in, canonical forms stored (the domains accept both).
 create function dossier.person_record_canonical() returns trigger
     language plpgsql security invoker
-    set search_path = pg_catalog
+    set search_path = pg_catalog, pg_temp
 as $$
 begin
     new.iban := dossier.canonical_iban(new.iban);
@@ -175,7 +175,7 @@ select 'person_record', c, cat from (values
 -- its details. privacy.register_detail adds it, the indexes and the key-filling trigger.
 create function dossier.detail_fill_keys() returns trigger
     language plpgsql security invoker
-    set search_path = pg_catalog
+    set search_path = pg_catalog, pg_temp
 as $$
 declare
     r record;
@@ -197,7 +197,7 @@ $$;
 
 create procedure privacy.register_detail(tbl text, cat text, description text)
     language plpgsql security invoker
-    set search_path = pg_catalog
+    set search_path = pg_catalog, pg_temp
 as $$
 begin
     execute format($f$
