@@ -68,4 +68,6 @@ def main() -> None:
 
 # Commands register themselves on import; importing here keeps `dossier.cli:cli` complete.
 from . import cluster as _cluster  # noqa: E402,F401
+from . import demo as _demo  # noqa: E402,F401
 from . import migrate as _migrate  # noqa: E402,F401
+from . import register as _register  # noqa: E402,F401
