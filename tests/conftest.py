@@ -72,6 +72,71 @@ def drop(cluster: Cluster, name: str) -> None:
             sql.Identifier(name)))
 
 
+DEMO_TEMPLATE = "dossier_demo_template"
+DEMO_TODAY = "2026-11-01"
+
+
+@pytest.fixture(scope="session")
+def demo_template(cluster, template):
+    """The template plus the demo organisations (loaded once); tests clone it."""
+    import datetime as dt
+
+    from dossier.demo import load_demo
+
+    with psycopg.connect(cluster.dsn("postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("create database {} template {}").format(
+            sql.Identifier(DEMO_TEMPLATE), sql.Identifier(TEMPLATE)))
+    with psycopg.connect(cluster.dsn(DEMO_TEMPLATE)) as conn:
+        load_demo(conn, dt.date.fromisoformat(DEMO_TODAY))
+    return DEMO_TEMPLATE
+
+
+@pytest.fixture
+def demo_db(cluster, demo_template):
+    """A fresh clone of the demo database."""
+    name = clone(cluster, demo_template, prefix="demo")
+    yield name
+    drop(cluster, name)
+
+
+class Logins:
+    """Logins holding roles through privacy.grant_access, connected over the socket; roles are
+    cluster-wide, so every login made here is dropped afterwards (style rule 10)."""
+
+    def __init__(self, cluster: Cluster, db: str):
+        self.cluster, self.db = cluster, db
+        self.admin = psycopg.connect(cluster.dsn(db), autocommit=True)
+        self.made: list[str] = []
+        self.conns: list[psycopg.Connection] = []
+
+    def grant(self, login: str, role: str, unit: str, **kw) -> str:
+        self.admin.execute("select privacy.grant_access(%s, %s, %s, %s, %s, %s)",
+                           (login, role, unit, kw.get("until"), kw.get("reason"), kw.get("subject")))
+        if login not in self.made:
+            self.made.append(login)
+        return login
+
+    def connect(self, login: str, **kw) -> psycopg.Connection:
+        c = psycopg.connect(self.cluster.dsn(self.db, user=login), autocommit=True, **kw)
+        self.conns.append(c)
+        return c
+
+    def close(self) -> None:
+        for c in self.conns:
+            c.close()
+        for login in self.made:
+            self.admin.execute(sql.SQL("drop owned by {} cascade").format(sql.Identifier(login)))
+            self.admin.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(login)))
+        self.admin.close()
+
+
+@pytest.fixture
+def logins(cluster, demo_db):
+    lg = Logins(cluster, demo_db)
+    yield lg
+    lg.close()
+
+
 @pytest.fixture
 def dbname(cluster, template):
     """A fresh, migrated database of this test's own."""

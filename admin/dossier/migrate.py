@@ -196,6 +196,10 @@ class Migrator:
                 out.append(Planned(s, "reapply", "checksum changed"))
             elif any_versioned:
                 out.append(Planned(s, "reapply", "schema changed"))
+            elif out and s.name.startswith("policies/"):
+                # policies are derived from everything before them (grants from the matrix and
+                # the functions): any earlier change re-derives them
+                out.append(Planned(s, "reapply", "an earlier file changed"))
         return out
 
     # -- running ---------------------------------------------------------------------------

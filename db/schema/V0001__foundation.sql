@@ -12,7 +12,7 @@ declare
 begin
     foreach r in array array[
         -- technical roles
-        'dossier_owner', 'dossier_admin', 'dossier_importer', 'dossier_retention',
+        'dossier_owner', 'dossier_admin', 'dossier_importer', 'dossier_retention', 'dossier_mis',
         -- Annex 7 rows (004 Bijlage 7) and the roles the rest of the seeds imply
         'hr_officer', 'hr_advisor', 'payroll_administrator', 'hr_manager', 'absence_registrar',
         'board_member', 'finance_manager', 'finance_advisor', 'internal_auditor',
@@ -27,12 +27,16 @@ end
 $roles$;
 
 -- dossier_owner owns every object and never logs in; dossier_admin manages logins and grants.
-alter role dossier_owner nologin;
+alter role dossier_owner nologin inherit;
 alter role dossier_admin nologin createrole;
 comment on role dossier_owner is 'Owns every dossier object; never logs in (contract §3).';
 comment on role dossier_admin is 'Manages logins, grants and policies (contract §3).';
+comment on role dossier_mis is 'Owns the MIS views: reads what the aggregates need, nothing else.';
 
 alter default privileges for role dossier_owner revoke execute on functions from public;
+alter default privileges for role dossier_mis revoke execute on functions from public;
+-- dossier_owner creates the MIS views and hands them to dossier_mis (ALTER … OWNER needs this).
+grant dossier_mis to dossier_owner;
 
 do $ext$
 begin

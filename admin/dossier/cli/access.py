@@ -1,0 +1,142 @@
+"""`dossier grant`, `revoke`, `access-register`, `policy check`, `psql --as`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import shutil
+import subprocess
+
+import click
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from .. import access
+from ..cluster import pg_bindir
+from ..conn import resolve_dsn
+from . import cli
+from .output import emit, format_option
+
+REGISTER_COLUMNS = ["login", "role", "unit_code", "valid_from", "valid_until", "reason", "in_force",
+                    "granted_by", "granted_at"]
+HISTORY_COLUMNS = ["id", "login", "role", "unit_code", "valid_from", "valid_until", "reason",
+                   "granted_by", "granted_at", "revoked_by", "revoked_at"]
+
+
+@cli.command("grant")
+@click.argument("login")
+@click.argument("role")
+@click.option("--unit", required=True, metavar="CODE", help="unit whose subtree the grant covers")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="last day the grant works (interns); it stops working after that day by itself")
+@click.option("--reason", default=None, help="why (default: the role's Annex 7 motivation)")
+@click.option("--subject", type=int, default=None, help="employee_self only: the subject id the login is")
+@click.pass_obj
+def grant_cmd(obj, login: str, role: str, unit: str, until, reason: str | None, subject: int | None) -> None:
+    """Create LOGIN if needed and grant it ROLE for the subtree of a unit, recorded in the
+    access register (art. 9.2) with who granted it and when.
+
+    Example: dossier grant j.jansen school_manager --unit DEMO-EDU-S1 --reason "schooldirecteur"
+    """
+    with obj.connect() as conn:
+        g = access.grant(conn, login, role, unit, until.date() if until else None, reason, subject)
+    click.echo(f"granted {g['role']} to {g['login']} for {unit}"
+               + (f" until {g['valid_until']}" if g["valid_until"] else "") + f" (grant {g['id']})")
+
+
+@cli.command("revoke")
+@click.argument("login")
+@click.argument("role")
+@click.option("--unit", default=None, metavar="CODE", help="only the grant for this unit (default: all)")
+@click.pass_obj
+def revoke_cmd(obj, login: str, role: str, unit: str | None) -> None:
+    """Close LOGIN's grants of ROLE (for one unit or all); the membership goes with the last one.
+    The closed grants stay in the register's history.
+
+    Example: dossier revoke j.jansen school_manager --unit DEMO-EDU-S1
+    """
+    with obj.connect() as conn:
+        n = access.revoke(conn, login, role, unit)
+    click.echo(f"revoked {n} grant(s) of {role} from {login}")
+
+
+@cli.command("access-register")
+@click.option("--history", is_flag=True, help="every grant and revoke, with who and when")
+@format_option()
+@click.pass_obj
+def access_register(obj, history: bool, fmt: str) -> None:
+    """Art. 9.2: who holds which role, for which units, since/until when and why.
+
+    Example: dossier access-register --format csv
+    """
+    with obj.connect() as conn:
+        rows = access.register(conn, history)
+    emit(rows, fmt, HISTORY_COLUMNS if history else REGISTER_COLUMNS,
+         title="Toegangsregister (art. 9.2, Bijlage 7)")
+
+
+@cli.group()
+def policy() -> None:
+    """The access matrix against the live database.
+
+    Example: dossier policy check
+    """
+
+
+@policy.command("check")
+@format_option()
+@click.pass_obj
+def policy_check(obj, fmt: str) -> None:
+    """Compare the declared access matrix with live privileges, row security, policies and role
+    memberships; exit 1 naming every difference.
+
+    Example: dossier policy check --format json
+    """
+    with obj.connect() as conn:
+        rows = access.drift(conn)
+    if rows or fmt != "table":
+        emit(rows, fmt, ["kind", "object", "detail"], title="policy drift")
+    else:
+        click.echo("no drift: privileges, row security and policies match the access matrix")
+    if rows:
+        raise SystemExit(1)
+
+
+@cli.command("psql")
+@click.option("--as", "role", required=True, help="the role to try")
+@click.option("--unit", default=None, metavar="CODE",
+              help="unit the throw-away grant covers (default: the first organisation)")
+@click.option("--subject", type=int, default=None, help="employee_self: the subject to be")
+@click.pass_obj
+def psql_as(obj, role: str, unit: str | None, subject: int | None) -> None:
+    """Open psql as a throw-away login holding ROLE for UNIT, to try the policies; the login and
+    its grant are removed when psql exits (the grant stays in the register's history).
+
+    Example: dossier psql --as school_manager --unit DEMO-EDU-S1
+    """
+    login = f"try_{role}_{secrets.token_hex(3)}"
+    with obj.connect() as conn:
+        if unit is None:
+            unit = conn.execute("select code from dossier.org_unit where parent_id is null "
+                                "order by id limit 1").fetchone()
+            if not unit:
+                raise click.ClickException("no organisation units: load the demo first (dossier up --demo)")
+            unit = unit[0]
+        if role == "employee_self" and subject is None:
+            subject = conn.execute(
+                "select s.id from dossier.subject s join dossier.org_unit u on u.org_id = s.org_id "
+                "where u.code = %s order by s.id limit 1", (unit,)).fetchone()[0]
+        access.grant(conn, login, role, unit, dt.date.today(), "dossier psql --as (throw-away)", subject)
+    params = conninfo_to_dict(resolve_dsn(obj.dsn))
+    params.pop("password", None)
+    params.pop("passfile", None)
+    params["user"] = login
+    psql = shutil.which("psql") or str(pg_bindir() / "psql")
+    click.echo(f"connected as {login} ({role} for {unit}); \\q to leave", err=True)
+    try:
+        subprocess.run([psql, "-X", make_conninfo(**params)], env={**os.environ, "PGAPPNAME": "dossier psql"})
+    finally:
+        with obj.connect(autocommit=True) as conn:
+            access.revoke(conn, login, role)
+            conn.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(login)))

@@ -1,0 +1,187 @@
+-- The access model derived from the matrix (privacy.access_rule, db/policies/1000_access_matrix.sql):
+-- privacy.expected_privilege lists every privilege a role should hold on our objects, and
+-- privacy.expected_policy every row policy. privacy.apply_access() installs exactly these;
+-- privacy.policy_drift() (1020_policy_check.sql) compares them with the live catalog.
+
+-- object_audience.role may name a group of roles: @users (every role that reads or writes
+-- through policies), @mis (the roles with MIS access, Bijlage 7).
+create or replace function privacy.audience_roles(p_role name) returns setof name
+    language sql stable security invoker set search_path = pg_catalog, pg_temp
+as $$
+    select case when p_role not like '@%' then p_role end where p_role not like '@%'
+    union all
+    select ar.role from privacy.app_role ar
+     where (p_role = '@users' and (ar.kind <> 'technical' or ar.role in ('dossier_importer', 'dossier_retention')))
+        or (p_role = '@mis' and ar.mis)
+$$;
+
+create or replace function privacy.key_columns() returns text[]
+    language sql immutable security invoker set search_path = pg_catalog, pg_temp
+as $$ select array['id', 'record_id', 'annex', 'org_id', 'unit_id', 'subject_id', 'enrolment_id',
+                   'activity_id', 'session_id', 'invoice_id']::text[] $$;
+comment on function privacy.key_columns() is 'Key columns every reader of a personal-data table gets.';
+
+create or replace function privacy.bookkeeping_columns() returns text[]
+    language sql immutable security invoker set search_path = pg_catalog, pg_temp
+as $$ select array['legal_basis', 'source', 'collected_on', 'ended_on', 'retention_consent',
+                   'deceased_on', 'created_at', 'updated_at']::text[] $$;
+comment on function privacy.bookkeeping_columns() is
+    'Bookkeeping columns of a record, readable by roles with app_role.bookkeeping.';
+
+-- Columns a writer sets besides the data columns (keys, legal basis, source, retention clock).
+create or replace function privacy.writable_technical_columns(p_table name, p_privilege text) returns text[]
+    language sql immutable security invoker set search_path = pg_catalog, pg_temp
+as $$
+    select case
+        when p_table = 'person_record' and p_privilege = 'INSERT' then
+            array['annex', 'subject_id', 'org_id', 'unit_id', 'legal_basis', 'source', 'collected_on',
+                  'ended_on', 'retention_consent', 'deceased_on']
+        when p_table = 'person_record' then
+            array['unit_id', 'legal_basis', 'source', 'ended_on', 'retention_consent', 'deceased_on']
+        when p_privilege = 'INSERT' then
+            array['record_id', 'enrolment_id', 'activity_id', 'session_id', 'invoice_id']
+        else array['enrolment_id', 'activity_id', 'session_id', 'invoice_id']
+    end::text[]
+$$;
+
+-- (role, table, column, privilege, annex, scope) for every personal-data column a rule covers.
+create or replace view privacy.rule_column as
+select r.role, 'person_record'::name as table_name, cc.column_name::name as column_name, r.annex,
+       r.can_read, r.read_scope, r.write_privileges, r.write_scope
+  from privacy.access_rule r
+  join privacy.column_category cc on cc.table_name = 'person_record' and cc.category = r.category
+ where r.columns is null or cc.column_name = any (r.columns)
+union all
+select r.role, pt.table_name::name, cc.column_name::name, r.annex,
+       r.can_read, r.read_scope, r.write_privileges, r.write_scope
+  from privacy.access_rule r
+  join privacy.personal_table pt on pt.category = r.category
+  join privacy.column_category cc on cc.table_name = pt.table_name
+ where (r.tables is null or pt.table_name = any (r.tables))
+   and (r.columns is null or cc.column_name = any (r.columns));
+comment on view privacy.rule_column is 'The access matrix expanded to columns.';
+
+create or replace view privacy.expected_privilege as
+with cols as (
+    select a.attrelid::regclass::text as qualified, c.relname as table_name, a.attname as column_name
+      from pg_catalog.pg_attribute a
+      join pg_catalog.pg_class c on c.oid = a.attrelid
+     where c.relnamespace = 'dossier'::regnamespace and a.attnum > 0 and not a.attisdropped
+),
+readers as (select distinct role, table_name from privacy.rule_column where can_read),
+writers as (select distinct rc.role, rc.table_name, upper(p) as privilege
+              from privacy.rule_column rc, unnest(rc.write_privileges) p),
+column_grants as (
+    select rc.role, rc.table_name, rc.column_name, 'SELECT'::text as privilege
+      from privacy.rule_column rc where rc.can_read
+    union
+    select r.role, r.table_name, c.column_name, 'SELECT'
+      from readers r join cols c on c.table_name = r.table_name
+     where c.column_name = any (privacy.key_columns())
+    union
+    select r.role, r.table_name, c.column_name, 'SELECT'
+      from readers r join privacy.app_role ar on ar.role = r.role and ar.bookkeeping
+      join cols c on c.table_name = r.table_name
+     where c.column_name = any (privacy.bookkeeping_columns())
+    union
+    select rc.role, rc.table_name, rc.column_name, upper(p)
+      from privacy.rule_column rc, unnest(rc.write_privileges) p where p in ('insert', 'update')
+    union
+    select w.role, w.table_name, c.column_name, w.privilege
+      from writers w join cols c on c.table_name = w.table_name
+     where w.privilege in ('INSERT', 'UPDATE')
+       and c.column_name = any (privacy.writable_technical_columns(w.table_name, w.privilege))
+)
+select role, 'column'::text as object_type, 'dossier'::name as schema_name, table_name as object_name,
+       column_name, privilege
+  from column_grants
+union all
+-- DELETE is a table privilege
+select role, 'table', 'dossier', table_name, null, privilege from writers where privilege = 'DELETE'
+union all
+-- writers of records create the subject key (no personal data) and see their organisation's keys
+select distinct w.role, 'table', 'dossier', 'subject', null, p
+  from writers w, (values ('SELECT'), ('INSERT')) v(p)
+ where w.table_name = 'person_record' and w.privilege = 'INSERT'
+union all
+-- the organisation tree is not personal data: every role that reads or writes anything sees it
+select distinct ar.role, 'table', 'dossier', 'org_unit', null, 'SELECT'
+  from privacy.app_role ar where ar.kind <> 'technical' or ar.role in ('dossier_importer', 'dossier_retention', 'dossier_admin')
+union all
+-- the training catalogue (no personal data) for the roles that read the training passport
+select distinct r.role, 'table', 'dossier', t.name, null, 'SELECT'
+  from readers r, (values ('training_provider'), ('training_activity'), ('training_session'),
+                          ('provider_invoice')) t(name)
+ where r.table_name = 'enrolment'
+union all
+select distinct w.role, 'table', 'dossier', t.name, null, p.p
+  from writers w, (values ('training_provider'), ('training_activity'), ('training_session'),
+                          ('provider_invoice')) t(name),
+       (values ('INSERT'), ('UPDATE'), ('DELETE')) p(p)
+ where w.table_name = 'enrolment' and w.privilege = 'INSERT'
+union all
+select x.role, case when o.privilege = 'EXECUTE' then 'function' else 'table' end,
+       o.schema_name, o.object_name, null, o.privilege
+  from privacy.object_audience o
+  cross join lateral privacy.audience_roles(o.role) x(role)
+union all
+-- schema usage follows from the objects a role may use
+select distinct x.role, 'schema', x.schema_name, x.schema_name, null, 'USAGE'
+  from (select x.role, o.schema_name from privacy.object_audience o
+          cross join lateral privacy.audience_roles(o.role) x(role)
+         where o.privilege <> 'EXECUTE'
+        union select role, 'dossier' from readers
+        union select role, 'dossier' from writers
+        union select role, 'dossier' from privacy.app_role
+         where kind <> 'technical' or role in ('dossier_importer', 'dossier_retention', 'dossier_admin')) x;
+comment on view privacy.expected_privilege is
+    'Every privilege the access matrix gives a role on dossier objects (apply_access installs exactly these).';
+
+create or replace function privacy.scope_expr(p_role name, p_scope text) returns text
+    language sql immutable security invoker set search_path = pg_catalog, pg_temp
+as $$
+    select case p_scope
+        when 'org' then format('org_id = any ((select privacy.my_orgs(%L))::bigint[])', p_role)
+        when 'unit' then format('unit_id = any ((select privacy.my_units(%L))::bigint[])', p_role)
+        when 'self' then 'subject_id = any ((select privacy.my_subjects())::bigint[])'
+    end
+$$;
+
+create or replace view privacy.expected_policy as
+with reads as (
+    select role, table_name, array_agg(distinct annex order by annex) as annexes, min(read_scope) as scope
+      from privacy.rule_column where can_read group by role, table_name
+),
+writes as (
+    select rc.role, rc.table_name, p as command, array_agg(distinct rc.annex order by rc.annex) as annexes,
+           min(rc.write_scope) as scope
+      from privacy.rule_column rc, unnest(rc.write_privileges) p
+     group by rc.role, rc.table_name, p
+)
+select r.table_name, ('select_' || r.role)::name as policy_name, r.role, 'SELECT'::text as command,
+       format('annex = any (%L::text[]) and %s', r.annexes, privacy.scope_expr(r.role, r.scope)) as using_expr,
+       null::text as check_expr
+  from reads r
+union all
+select w.table_name, (w.command || '_' || w.role)::name, w.role, upper(w.command),
+       case when w.command <> 'insert' then
+            format('annex = any (%L::text[]) and %s', w.annexes, privacy.scope_expr(w.role, w.scope)) end,
+       case when w.command <> 'delete' then
+            format('annex = any (%L::text[]) and %s', w.annexes, privacy.scope_expr(w.role, w.scope)) end
+  from writes w
+union all
+-- the subject key: writers of records see and create the keys of their organisations
+select 'subject'::name, (p.cmd || '_' || w.role)::name, w.role, upper(p.cmd),
+       case when p.cmd = 'select' then format('org_id = any ((select privacy.my_orgs(%L))::bigint[])', w.role) end,
+       case when p.cmd = 'insert' then format('org_id = any ((select privacy.my_orgs(%L))::bigint[])', w.role) end
+  from (select distinct role from writes where table_name = 'person_record' and command = 'insert') w,
+       (values ('select'), ('insert')) p(cmd)
+union all
+-- dossier_mis owns the MIS views: it reads every row the aggregates need (the views aggregate
+-- and suppress small cells; nobody reads these tables through dossier_mis otherwise)
+select t.table_name, 'select_dossier_mis'::name, 'dossier_mis'::name, 'SELECT', 'true', null
+  from privacy.object_audience o
+  cross join lateral (select o.object_name as table_name) t
+ where o.role = 'dossier_mis' and o.schema_name = 'dossier' and o.privilege = 'SELECT'
+   and o.object_name in (select table_name from privacy.personal_table);
+comment on view privacy.expected_policy is 'Every row policy the access matrix asks for.';

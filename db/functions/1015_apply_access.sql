@@ -1,0 +1,73 @@
+-- Install the access model: revoke everything the application roles and PUBLIC hold on our
+-- schemas, then grant exactly privacy.expected_privilege, enable and force row security on
+-- every personal-data table and every partition, and create exactly privacy.expected_policy.
+-- Partitions get row security but no grants and no policies: querying one directly is refused
+-- (design: "a query on a partition does not use the parent's policies").
+
+create or replace procedure privacy.apply_access()
+    language plpgsql security invoker
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    r record;
+    grantee text;
+    sch text;
+    tbl text;
+begin
+    for grantee in select quote_ident(role) from privacy.app_role where role <> 'dossier_owner'
+                   union all select 'public' union all select 'dossier_mis'
+    loop
+        foreach sch in array array['dossier', 'privacy', 'audit', 'reporting', 'mis'] loop
+            execute format('revoke all on all tables in schema %I from %s', sch, grantee);
+            execute format('revoke all on all functions in schema %I from %s', sch, grantee);
+            if grantee <> 'dossier_mis' or sch <> 'mis' then  -- it owns the MIS views: keeps CREATE on mis
+                execute format('revoke all on schema %I from %s', sch, grantee);
+            end if;
+        end loop;
+    end loop;
+
+    -- row security on every personal-data table, its partitions, and the subject keys
+    for tbl in
+        select pt.table_name from privacy.personal_table pt
+        union all select c.relname from pg_catalog.pg_inherits i
+                   join pg_catalog.pg_class c on c.oid = i.inhrelid
+                  where i.inhparent = 'dossier.person_record'::regclass
+        union all select 'subject'
+    loop
+        execute format('alter table dossier.%I enable row level security', tbl);
+        execute format('alter table dossier.%I force row level security', tbl);
+        for r in select policyname from pg_catalog.pg_policies
+                  where schemaname = 'dossier' and tablename = tbl loop
+            execute format('drop policy %I on dossier.%I', r.policyname, tbl);
+        end loop;
+    end loop;
+
+    for r in select * from privacy.expected_privilege order by 1, 2, 3, 4, 5, 6 loop
+        if r.object_type = 'column' then
+            execute format('grant %s (%I) on %I.%I to %I', r.privilege, r.column_name, r.schema_name,
+                           r.object_name, r.role);
+        elsif r.object_type = 'table' then
+            execute format('grant %s on %I.%I to %I', r.privilege, r.schema_name, r.object_name, r.role);
+        elsif r.object_type = 'schema' then
+            execute format('grant usage on schema %I to %I', r.schema_name, r.role);
+        elsif r.object_type = 'function' then
+            execute format('grant execute on function %I.%s to %I', r.schema_name, r.object_name, r.role);
+        end if;
+    end loop;
+
+    delete from privacy.applied_policy;
+    for r in select * from privacy.expected_policy order by table_name, policy_name loop
+        execute format('create policy %I on dossier.%I as permissive for %s to %I %s %s',
+                       r.policy_name, r.table_name, r.command, r.role,
+                       case when r.using_expr is not null then 'using (' || r.using_expr || ')' else '' end,
+                       case when r.check_expr is not null then 'with check (' || r.check_expr || ')' else '' end);
+        execute format('comment on policy %I on dossier.%I is %L', r.policy_name, r.table_name,
+                       'Derived from privacy.access_rule (004 Bijlage 7); see privacy.expected_policy.');
+    end loop;
+    insert into privacy.applied_policy (table_name, policy_name, roles, command, qual, with_check)
+    select tablename, policyname, roles, cmd, qual, with_check
+      from pg_catalog.pg_policies where schemaname = 'dossier';
+end
+$$;
+comment on procedure privacy.apply_access() is
+    'Install exactly the privileges and row policies the access matrix asks for.';

@@ -1,0 +1,110 @@
+-- The access matrix (004 Bijlage 7, art. 9, 13; 000 M895; contract §3) as data. The live
+-- column privileges and row policies are derived from these rows by privacy.apply_access()
+-- (db/policies/1010_apply_access.sql); `dossier policy check` compares them with the catalog.
+-- Where the regulation is ambiguous the least-privilege reading is taken and noted here.
+
+insert into privacy.app_role (role, kind, annex7_row, motivation_nl, data_nl, bookkeeping, mis) values
+    ('hr_officer', 'annex7', '(Administratief) medewerker HRM, inclusief stagiaires',
+     'voor alle in bijlage 1 t/m 5 genoemde doeleinden',
+     'Alle informatie in de personeelsdossiers, het personeelsinformatiesysteem en het managementinformatiesysteem', true, true),
+    ('hr_advisor', 'annex7', 'HRM-adviseur, inclusief stagiaires',
+     'voor raadpleging persoonsgegevens en managementinformatie',
+     'Alle informatie in de personeelsdossiers, het personeelsinformatiesysteem en het managementinformatiesysteem', true, true),
+    ('payroll_administrator', 'annex7', '(Externe) salarisadministrateur',
+     'voor alle in bijlage 1 t/m 5 genoemde doeleinden (en de uitbetalingen van bijlage 6)',
+     'Alle informatie in de personeelsdossiers, het personeelsinformatiesysteem en het managementinformatiesysteem', true, true),
+    ('hr_manager', 'annex7', 'Manager HRM',
+     'voor raadpleging persoonsgegevens, managementinformatie en het maken van mutaties voor afdelingspersoneel',
+     'Alle informatie in de personeelsdossiers, het personeelsinformatiesysteem en het managementinformatiesysteem', true, true),
+    ('absence_registrar', 'annex7', 'Per school 1 medewerker óf roostermaker óf administratief medewerker',
+     'voor verzuimregistratie',
+     'Alleen gegevens t.b.v. verzuimregistratie: achternaam, voornaam; geboortedatum, man/vrouw; personeelsnummer, functie, locatie/team; eerste verzuimdag, % verzuim, reden van verzuim', false, false),
+    ('board_member', 'annex7', 'Lid Raad van Bestuur',
+     'voor raadpleging personeelsgegevens en managementinformatie',
+     'Alle informatie in de personeelsdossiers, het personeelsinformatiesysteem en het managementinformatiesysteem', true, true),
+    ('finance_manager', 'annex7', 'Manager Financiën', 'voor raadpleging managementinformatie',
+     'Informatie in het managementinformatiesysteem', false, true),
+    ('finance_advisor', 'annex7', 'Adviseur Financiën', 'voor raadpleging managementinformatie',
+     'Informatie in het managementinformatiesysteem', false, true),
+    ('internal_auditor', 'annex7', 'Interne Auditor', 'voor raadpleging managementinformatie',
+     'Informatie in het managementinformatiesysteem', false, true),
+    ('occupational_physician', 'annex7', 'Bedrijfsarts', 'voor raadpleging verzuiminformatie medewerkers',
+     'Informatie uit het onderdeel verzuim van het personeelsinformatiesysteem', false, false),
+    ('school_manager', 'annex7', 'Schooldirecteuren en teamleiders van (school)locatie(s) en stafmanagers (algemeen)',
+     'voor raadpleging personeelsgegevens en managementinformatie',
+     'Informatie in de personeelsdossiers en het managementinformatiesysteem', true, true),
+    ('employee_self', 'implied', null, 'inzage in de eigen gegevens (art. 13.1)',
+     'Alle gegevens over de betrokkene zelf', true, false),
+    ('privacy_officer', 'implied', null, 'toezicht als functionaris gegevensbescherming (art. 16.3)',
+     'Het register, het toegangsregister, verzoeken en auditmetadata; geen persoonsgegevens', false, false),
+    ('training_administrator', 'implied', null, 'het opleidingspaspoort (000 M895, doel 1-7)',
+     'De gegevens van het opleidingspaspoort', true, false),
+    ('dossier_importer', 'technical', null, 'de HR-importer (000 Bron)', 'Wat de import schrijft', false, false),
+    ('dossier_retention', 'technical', null, 'bewaartermijnen (art. 14, 15.5)', 'Wat verwijderd wordt', false, false),
+    ('dossier_admin', 'technical', null, 'beheer van toegang en beleid', 'Geen persoonsgegevens', false, false),
+    ('dossier_owner', 'technical', null, 'eigenaar van de objecten; logt nooit in', 'Geen', false, false)
+on conflict (role) do update set kind = excluded.kind, annex7_row = excluded.annex7_row,
+    motivation_nl = excluded.motivation_nl, data_nl = excluded.data_nl,
+    bookkeeping = excluded.bookkeeping, mis = excluded.mis;
+
+delete from privacy.access_rule;
+
+-- "Alle informatie" of annexes 1-5 for the HR roles and the board: every category each annex lists.
+insert into privacy.access_rule (role, annex, category, read_scope, write_privileges, write_scope, note)
+select r.role, ac.annex, ac.category, 'org', r.writes, r.write_scope, r.note
+  from privacy.annex_category ac
+  join (values
+        ('hr_officer', '{insert,update,delete}'::text[], 'org', 'Bijlage 7: alle doeleinden van bijlage 1-5'),
+        ('hr_advisor', '{}'::text[], null, 'Bijlage 7: raadpleging'),
+        ('hr_manager', '{insert,update,delete}'::text[], 'unit',
+         'Bijlage 7: raadpleging; mutaties alleen voor afdelingspersoneel (own scope)'),
+        ('board_member', '{}'::text[], null, 'Bijlage 7: raadpleging')
+       ) as r(role, writes, write_scope, note) on true
+ where ac.annex in ('A1', 'A2', 'A3', 'A4', 'A5');
+
+-- The payroll administrator also records the payouts of Bijlage 6 (salary payments).
+insert into privacy.access_rule (role, annex, category, read_scope, write_privileges, write_scope, note)
+select 'payroll_administrator', ac.annex, ac.category, 'org', '{insert,update,delete}', 'org',
+       'Bijlage 7: alle doeleinden van bijlage 1-5; bijlage 6 for the payouts it makes'
+  from privacy.annex_category ac where ac.annex in ('A1', 'A2', 'A3', 'A4', 'A5', 'A6');
+
+-- Verzuimregistratie (Bijlage 7): only the listed fields, in the annex that holds absence (A2).
+-- "achternaam, voornaam" is read as surname, prefix, initials and first names, not partner names
+-- or titles; "functie, locatie/team" as the position (the unit is the record's scope key);
+-- "eerste verzuimdag, % verzuim, reden van verzuim" as the absence table, not leave.
+insert into privacy.access_rule (role, annex, category, columns, tables, read_scope,
+                                 write_privileges, write_scope, note)
+select r.role, 'A2', f.category, f.columns, f.tables, r.scope,
+       case when r.role = 'absence_registrar' and f.category = 'absence' then '{insert,update}'::text[]
+            else '{}' end,
+       case when r.role = 'absence_registrar' and f.category = 'absence' then 'unit' end,
+       r.note
+  from (values ('absence_registrar', 'unit', 'Bijlage 7: per school, verzuimregistratie'),
+               ('occupational_physician', 'org', 'Bijlage 7: raadpleging verzuiminformatie')) r(role, scope, note)
+ cross join (values
+        ('name', '{surname,prefix,initials,first_names}'::text[], null::text[]),
+        ('birth_date', null, null), ('gender', null, null), ('admin_number', null, null),
+        ('employment', '{position}', '{employment}'),
+        ('absence', null, '{absence}')) f(category, columns, tables);
+
+-- School managers (Bijlage 7 "informatie in de personeelsdossiers"): the personnel records of
+-- their own school, without bank account or family (contract §3: not iban, bsn, salary, tax,
+-- id_copy, family; annex 2 holds none of the others).
+insert into privacy.access_rule (role, annex, category, read_scope, note)
+select 'school_manager', ac.annex, ac.category, 'unit', 'Bijlage 7: schooldirecteuren, eigen locatie'
+  from privacy.annex_category ac
+ where ac.annex = 'A2' and ac.category not in ('iban', 'bsn', 'salary', 'tax', 'id_copy', 'family');
+
+-- Art. 13.1: the employee reads every record about themself, in every annex.
+insert into privacy.access_rule (role, annex, category, read_scope, note)
+select 'employee_self', ac.annex, ac.category, 'self', 'art. 13.1: recht op inzage'
+  from privacy.annex_category ac;
+
+-- M895: the LMS staff run the training passport; the identity data comes from the HR importer,
+-- so they write the training rows only.
+insert into privacy.access_rule (role, annex, category, read_scope, write_privileges, write_scope, note)
+select 'training_administrator', ac.annex, ac.category, 'org',
+       case when ac.category = 'training' then '{insert,update,delete}'::text[] else '{}' end,
+       case when ac.category = 'training' then 'org' end,
+       '000 M895: doel 1-7'
+  from privacy.annex_category ac where ac.annex = 'TP';
