@@ -1,0 +1,82 @@
+"""Issue 4: row-level security cost. On 100,000 persons and 1,000,000 absence rows, a school
+manager's "absence % per team for my school" and "one person's dossier" against the same
+queries run by a superuser (no row security) with the equivalent explicit filter.
+Target: within 1.3x. Run: make bench (or .venv/bin/python bench/bench_rls.py)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import bench_cluster, compare, report  # noqa: E402
+
+from dossier.demo import generate  # noqa: E402
+
+SCHOOL = "DEMO-EDU-S1"
+PER_TEAM = """
+select a.unit_id, round(100 * sum((coalesce(a.last_day, date '2026-01-01') - a.first_day + 1)
+                                 * a.percentage / 100.0) / (count(distinct a.subject_id) * 365.0), 2)
+  from dossier.absence a
+ where a.first_day >= date '2024-01-01' {extra}
+ group by a.unit_id order by a.unit_id"""
+DOSSIER = """
+select r.annex, r.surname, r.first_names, r.birth_date, e.position, e.fte,
+       (select count(*) from dossier.absence a where a.record_id = r.id) as absences
+  from dossier.person_record r left join dossier.employment e on e.record_id = r.id
+ where r.subject_id = %(subject)s {extra}"""
+
+
+def main() -> int:
+    with bench_cluster() as c:
+        with psycopg.connect(c.dsn()) as conn:
+            t = time.perf_counter()
+            totals = generate(conn, 100_000, absences_per_person=10)
+            print(f"generated 100,000 persons in {time.perf_counter() - t:.1f} s: {totals}")
+            conn.execute("select privacy.grant_access('bench_manager', 'school_manager', %s)", (SCHOOL,))
+            conn.commit()
+            conn.execute("analyze")
+            subtree = conn.execute(
+                "select array_agg(id) from dossier.org_unit where path like "
+                "(select path from dossier.org_unit where code = %s) || '%%'", (SCHOOL,)).fetchone()[0]
+            subject = conn.execute(
+                "select r.subject_id from dossier.person_record r where r.annex = 'A2' and r.unit_id = any(%s) "
+                "and r.source = 'generated' order by r.id limit 1", (subtree,)).fetchone()[0]
+        owner = psycopg.connect(c.dsn(), autocommit=True)
+        manager = psycopg.connect(c.dsn(user="bench_manager"), autocommit=True)
+        explicit = f"and a.unit_id = any('{{{','.join(map(str, subtree))}}}'::bigint[]) and a.annex = 'A2'"
+        rows_m = manager.execute(PER_TEAM.format(extra="")).fetchall()
+        rows_o = owner.execute(PER_TEAM.format(extra=explicit)).fetchall()
+        assert rows_m == rows_o and rows_m, "the scoped role and the filtered owner query disagree"
+        n_abs = owner.execute("select count(*) from dossier.absence").fetchone()[0]
+        n_scope = owner.execute(f"select count(*) from dossier.absence a where true {explicit}").fetchone()[0]
+        print(f"absence rows: {n_abs:,}; in {SCHOOL}'s subtree: {n_scope:,}")
+
+        r1 = report("absence % per team for my school (1M absence rows)", compare({
+            "superuser, explicit filter": lambda: owner.execute(PER_TEAM.format(extra=explicit)).fetchall(),
+            "school_manager, row security": lambda: manager.execute(PER_TEAM.format(extra="")).fetchall(),
+        }, runs=15), "superuser, explicit filter", "<= 1.3x")
+
+        explicit_r = (f"and r.unit_id = any('{{{','.join(map(str, subtree))}}}'::bigint[]) "
+                      "and r.annex = 'A2'")
+        a = manager.execute(DOSSIER.format(extra=""), {"subject": subject}).fetchall()
+        b = owner.execute(DOSSIER.format(extra=explicit_r), {"subject": subject}).fetchall()
+        assert a == b and a
+        r2 = report("one person's dossier", compare({
+            "superuser, explicit filter": lambda: owner.execute(DOSSIER.format(extra=explicit_r),
+                                                                {"subject": subject}).fetchall(),
+            "school_manager, row security": lambda: manager.execute(DOSSIER.format(extra=""),
+                                                                    {"subject": subject}).fetchall(),
+        }, runs=200), "superuser, explicit filter", "<= 1.3x")
+        owner.close()
+        manager.close()
+        ok = r1 <= 1.3 and r2 <= 1.3
+        print(f"\nRESULT rls: per-team {r1:.2f}x, dossier {r2:.2f}x -> {'within' if ok else 'OVER'} 1.3x")
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
