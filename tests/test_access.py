@@ -383,6 +383,7 @@ def test_creating_a_function_or_a_cron_job(cluster, template, logins, mallory):
 
 def test_reading_privacy_and_audit_tables(mallory):
     for rel in ("privacy.role_grant", "privacy.access_rule", "privacy.setting", "privacy.access_register",
+                "audit.change", "audit.chain", "audit.change_metadata",
                 "dossier_migrate.applied"):
         assert not attempt(mallory, f"select * from {rel}"), rel
 

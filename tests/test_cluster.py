@@ -18,6 +18,9 @@ def home():
     run_cli("down", env={"DOSSIER_HOME": str(d)})
     import shutil
 
+    from dossier.cluster import Cluster
+
+    shutil.rmtree(Cluster(d).server_dir, ignore_errors=True)
     shutil.rmtree(d, ignore_errors=True)
 
 
@@ -44,7 +47,9 @@ def test_up_down_up_cycle(home):
             "select pg_read_file('PG_VERSION') is not null").fetchone()[0]
         assert server_user
     # the server process does not run as root
-    pid = int((home / "pgdata" / "postmaster.pid").read_text().split()[0])
+    from dossier.cluster import Cluster
+
+    pid = int((Cluster(home).datadir / "postmaster.pid").read_text().split()[0])
     assert os.stat(f"/proc/{pid}").st_uid != 0
     if os.geteuid() == 0:
         import pwd
@@ -79,10 +84,44 @@ def test_stale_pid_file_after_a_crash_is_handled(home):
     env = {"DOSSIER_HOME": str(home)}
     run_cli("up", env=env, check=True)
     run_cli("down", env=env, check=True)
-    pidfile = home / "pgdata" / "postmaster.pid"
+    from dossier.cluster import Cluster
+
+    datadir = Cluster(home).datadir
+    pidfile = datadir / "postmaster.pid"
     # a pid file naming a process that is not a postgres server, as after a crash
-    pidfile.write_text(f"{2**22 - 3}\n{home / 'pgdata'}\n")
+    pidfile.write_text(f"{2**22 - 3}\n{datadir}\n")
     assert status(home)["running"] is False
     p = run_cli("up", env=env, check=True)
     assert "started" in p.stdout
     assert status(home)["running"] is True
+
+
+def test_up_in_a_folder_the_server_user_cannot_reach():
+    """As root, a home under a 0700 folder (a project in /root, a mkdtemp) still works: the
+    server's files go where the postgres user can reach them. As an ordinary user the server runs
+    as that user, so its own folders are always reachable."""
+    import shutil
+
+    from dossier.cluster import Cluster
+
+    if os.geteuid() != 0:
+        home = Path(tempfile.mkdtemp(prefix="dossier-own-", dir="/tmp")) / ".dossier"
+        assert Cluster(home).server_dir == home
+        shutil.rmtree(home.parent)
+        return
+    locked = Path(tempfile.mkdtemp(prefix="dossier-locked-", dir="/tmp"))  # mode 0700, root's
+    home = locked / "project" / ".dossier"
+    env = {"DOSSIER_HOME": str(home)}
+    try:
+        run_cli("up", env=env, check=True)
+        st = status(home)
+        assert st["running"] is True
+        with psycopg.connect(st["dsn"]) as conn:
+            assert conn.execute("select 1").fetchone() == (1,)
+        assert (home / "cluster.json").exists() and (home / "pgpass").exists()
+    finally:
+        run_cli("down", env=env)
+        server = Cluster(home).server_dir
+        assert server != home
+        shutil.rmtree(locked, ignore_errors=True)
+        shutil.rmtree(server, ignore_errors=True)

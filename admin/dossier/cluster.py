@@ -9,6 +9,10 @@ Layout of the home folder:
     cluster.json   port, socket folder, database name
     pgpass         the superuser's password for TCP (scram-sha-256), mode 0600
     server.log     pg_ctl's start-up log; the server's own csv log is in pgdata/log/
+
+When run as root in a folder the `postgres` OS user cannot reach (a project under /root, a
+0700 temporary folder), the server's part (pgdata/, run/, server.log) lives in
+/var/lib/dossier/<hash of the home>/ instead; cluster.json and pgpass stay in the home.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import socket
 import subprocess
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 PG_MAJOR = "15"
@@ -81,9 +86,22 @@ class Cluster:
         self.home = Path(self.home).absolute()
 
     # -- paths and identity ---------------------------------------------------------------
+    @cached_property
+    def server_dir(self) -> Path:
+        """Where the server's files live: the home, unless root runs in a folder `postgres`
+        cannot reach."""
+        if not self.as_root:
+            return self.home
+        probe = self.home if self.home.exists() else self.home.parent
+        reach = subprocess.run(["runuser", "-u", SUPERUSER, "--", "test", "-x", str(probe)],
+                               capture_output=True)
+        if reach.returncode == 0:
+            return self.home
+        return Path("/var/lib/dossier") / hashlib.sha1(str(self.home).encode()).hexdigest()[:12]
+
     @property
     def datadir(self) -> Path:
-        return self.home / "pgdata"
+        return self.server_dir / "pgdata"
 
     @property
     def state_file(self) -> Path:
@@ -95,7 +113,7 @@ class Cluster:
 
     @property
     def logfile(self) -> Path:
-        return self.home / "server.log"
+        return self.server_dir / "server.log"
 
     def state(self) -> dict:
         if not self.state_file.exists():
@@ -104,7 +122,7 @@ class Cluster:
 
     def _sockdir(self) -> Path:
         # Unix socket paths are limited to 107 bytes: fall back to /tmp for deep homes.
-        d = self.home / "run"
+        d = self.server_dir / "run"
         if len(str(d)) > 80:
             digest = hashlib.sha1(str(self.home).encode()).hexdigest()[:10]
             d = Path("/tmp") / f"dossier-{digest}"
@@ -146,17 +164,12 @@ class Cluster:
             return False
         self.home.mkdir(parents=True, exist_ok=True)
         if self.as_root:
-            self.home.chmod(0o755)  # postgres must traverse it; pgdata itself stays 0700
-            probe = ["runuser", "-u", SUPERUSER, "--", "test", "-x", str(self.home)]
-            if subprocess.run(probe, capture_output=True).returncode != 0:
-                raise ClusterError(
-                    f"the postgres OS user cannot reach {self.home}: set DOSSIER_HOME to a "
-                    "folder it can traverse"
-                )
+            self.server_dir.mkdir(parents=True, exist_ok=True)
+            self.server_dir.chmod(0o755)  # postgres must traverse it; pgdata itself stays 0700
         self.datadir.mkdir(mode=0o700, exist_ok=True)
         self._own(self.datadir, 0o700)
         password = secrets.token_urlsafe(24)
-        pwfile = self.home / ".initdb-pw"
+        pwfile = self.server_dir / ".initdb-pw"
         pwfile.write_text(password + "\n")
         self._own(pwfile, 0o600)
         try:
@@ -190,6 +203,11 @@ class Cluster:
             "log_filename = 'postgresql-%Y-%m-%d.log'",
             "log_file_mode = 0600",
             "timezone = 'UTC'",
+            # read audit (pgaudit object auditing): statements touching relations that
+            # dossier_auditor may SELECT are logged to the csv log (`dossier audit reads`)
+            "pgaudit.role = 'dossier_auditor'",
+            "pgaudit.log_relation = on",
+            "pgaudit.log_parameter = on",
             "log_timezone = 'UTC'",
             *self.extra_conf,
         ]
@@ -288,10 +306,9 @@ class Cluster:
         try:
             self.stop()
         finally:
-            shutil.rmtree(self.home, ignore_errors=True)
             sock = self._sockdir()
-            if not str(sock).startswith(str(self.home)):
-                shutil.rmtree(sock, ignore_errors=True)
+            for d in {self.home, self.server_dir, sock}:
+                shutil.rmtree(d, ignore_errors=True)
 
     # -- connecting ------------------------------------------------------------------------
     @property

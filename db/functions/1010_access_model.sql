@@ -129,7 +129,6 @@ union all
 select distinct x.role, 'schema', x.schema_name, x.schema_name, null, 'USAGE'
   from (select x.role, o.schema_name from privacy.object_audience o
           cross join lateral privacy.audience_roles(o.role) x(role)
-         where o.privilege <> 'EXECUTE'
         union select role, 'dossier' from readers
         union select role, 'dossier' from writers
         union select role, 'dossier' from privacy.app_role

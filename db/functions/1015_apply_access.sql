@@ -15,7 +15,7 @@ declare
     tbl text;
 begin
     for grantee in select quote_ident(role) from privacy.app_role where role <> 'dossier_owner'
-                   union all select 'public' union all select 'dossier_mis'
+                   union all select 'public' union all select 'dossier_mis' union all select 'dossier_auditor'
     loop
         foreach sch in array array['dossier', 'privacy', 'audit', 'reporting', 'mis'] loop
             execute format('revoke all on all tables in schema %I from %s', sch, grantee);

@@ -13,6 +13,7 @@ begin
     foreach r in array array[
         -- technical roles
         'dossier_owner', 'dossier_admin', 'dossier_importer', 'dossier_retention', 'dossier_mis',
+        'dossier_auditor',
         -- Annex 7 rows (004 Bijlage 7) and the roles the rest of the seeds imply
         'hr_officer', 'hr_advisor', 'payroll_administrator', 'hr_manager', 'absence_registrar',
         'board_member', 'finance_manager', 'finance_advisor', 'internal_auditor',
@@ -31,6 +32,7 @@ alter role dossier_owner nologin inherit;
 alter role dossier_admin nologin createrole;
 comment on role dossier_owner is 'Owns every dossier object; never logs in (contract §3).';
 comment on role dossier_admin is 'Manages logins, grants and policies (contract §3).';
+comment on role dossier_auditor is 'pgaudit.role: reads that touch what it may read are logged (004 art. 8, 10).';
 comment on role dossier_mis is 'Owns the MIS views: reads what the aggregates need, nothing else.';
 
 alter default privileges for role dossier_owner revoke execute on functions from public;

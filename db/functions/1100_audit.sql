@@ -1,0 +1,296 @@
+-- Change audit (db/schema/V1100__audit.sql): capture, chain, redaction, verification, partitions.
+
+-- Statement-level capture with transition tables (bulk loads stay fast).
+-- SECURITY DEFINER: no application role may INSERT into audit.change itself, so entries cannot
+-- be forged; the role in effect is read from the `role` setting, which only SET ROLE changes.
+create or replace function audit.capture() returns trigger
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    who name := case when pg_catalog.current_setting('role') = 'none' then session_user
+                     else pg_catalog.current_setting('role')::name end;
+    app text := pg_catalog.current_setting('application_name');
+    n bigint;
+begin
+    if tg_op = 'INSERT' then
+        insert into audit.change (current_user_name, application_name, table_name, operation, annex,
+                                  subject_id, record_id, row_id, payload, payload_hash)
+        select who, app, tg_table_name, 'INSERT', j->>'annex', (j->>'subject_id')::bigint,
+               coalesce((j->>'record_id')::bigint, (j->>'id')::bigint), (j->>'id')::bigint,
+               j, pg_catalog.sha256(pg_catalog.convert_to(j::text, 'UTF8'))
+          from (select pg_catalog.to_jsonb(r) as j from new_rows r offset 0) s;  -- offset 0: to_jsonb once per row
+    elsif tg_op = 'DELETE' then
+        insert into audit.change (current_user_name, application_name, table_name, operation, annex,
+                                  subject_id, record_id, row_id, payload, payload_hash)
+        select who, app, tg_table_name, 'DELETE', j->>'annex', (j->>'subject_id')::bigint,
+               coalesce((j->>'record_id')::bigint, (j->>'id')::bigint), (j->>'id')::bigint,
+               j, pg_catalog.sha256(pg_catalog.convert_to(j::text, 'UTF8'))
+          from (select pg_catalog.to_jsonb(r) as j from old_rows r offset 0) s;
+    elsif tg_op = 'UPDATE' then
+        insert into audit.change (current_user_name, application_name, table_name, operation, annex,
+                                  subject_id, record_id, row_id, payload, payload_hash)
+        select who, app, tg_table_name, 'UPDATE', p.nj->>'annex', (p.nj->>'subject_id')::bigint,
+               coalesce((p.nj->>'record_id')::bigint, (p.nj->>'id')::bigint), (p.nj->>'id')::bigint,
+               d.diff, pg_catalog.sha256(pg_catalog.convert_to(d.diff::text, 'UTF8'))
+          from (select pg_catalog.to_jsonb(o) as oj, pg_catalog.to_jsonb(nw) as nj
+                  from old_rows o join new_rows nw on nw.id = o.id offset 0) p
+         cross join lateral (
+                select pg_catalog.jsonb_object_agg(k, pg_catalog.jsonb_build_array(p.oj->k, p.nj->k)) as diff
+                  from pg_catalog.jsonb_object_keys(p.nj) k
+                 where (p.oj->k) is distinct from (p.nj->k) and k <> 'updated_at') d
+         where d.diff is not null;
+    else  -- TRUNCATE: one entry for the statement
+        insert into audit.change (current_user_name, application_name, table_name, operation, payload,
+                                  payload_hash)
+        values (who, app, tg_table_name, 'TRUNCATE', null, pg_catalog.sha256(''::bytea));
+    end if;
+    get diagnostics n = row_count;
+    if n > 0 then
+        insert into audit.pending (txid) values (pg_catalog.txid_current()) on conflict do nothing;
+    end if;
+    return null;
+end
+$$;
+comment on function audit.capture() is 'Write audit.change rows for a statement on a personal-data table.';
+
+-- At commit (deferred constraint trigger on audit.pending): link this transaction's entries into
+-- the chain. The head row is locked FOR UPDATE, so links are made one transaction at a time.
+-- SECURITY DEFINER: the chain tables are written by no application role.
+create or replace function audit.link_transaction() returns trigger
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    head audit.chain_head;
+    e record;
+    h bytea;
+begin
+    select * into head from audit.chain_head for update;
+    select count(*) as n, min(id) as first_id, max(id) as last_id,
+           pg_catalog.sha256(pg_catalog.string_agg(payload_hash, ''::bytea order by id)) as entries_hash
+      into e from audit.change where txid = new.txid;
+    if e.n > 0 then
+        h := pg_catalog.sha256(head.chain_hash || e.entries_hash);
+        insert into audit.chain (txid, n_entries, first_id, last_id, entries_hash, prev_hash, chain_hash)
+        values (new.txid, e.n, e.first_id, e.last_id, e.entries_hash, head.chain_hash, h);
+        update audit.chain_head set seq = (select max(seq) from audit.chain), chain_hash = h;
+    end if;
+    delete from audit.pending where txid = new.txid;
+    return null;
+end
+$$;
+
+drop trigger if exists pending_link on audit.pending;
+create constraint trigger pending_link after insert on audit.pending
+    deferrable initially deferred for each row execute function audit.link_transaction();
+
+-- Append-only: no UPDATE, DELETE or TRUNCATE for anyone, the owner included — except the
+-- redaction of a payload (erasure), which keeps every other column and the hash.
+create or replace function audit.refuse_change() returns trigger
+    language plpgsql security invoker
+    set search_path = pg_catalog, pg_temp
+as $$
+begin
+    raise exception 'audit.% is append-only: % refused', tg_table_name, tg_op
+        using errcode = 'insufficient_privilege';
+end
+$$;
+
+create or replace function audit.allow_redaction_only() returns trigger
+    language plpgsql security invoker
+    set search_path = pg_catalog, pg_temp
+as $$
+begin
+    if tg_op = 'UPDATE' then
+        if new.payload is null and old.payload is not null and new.redacted_at is not null
+           and (pg_catalog.to_jsonb(new) - 'payload' - 'redacted_at')
+               = (pg_catalog.to_jsonb(old) - 'payload' - 'redacted_at') then
+            return new;
+        end if;
+    end if;
+    raise exception 'audit.change is append-only: % refused (only the redaction of a payload is allowed)', tg_op
+        using errcode = 'insufficient_privilege';
+end
+$$;
+
+drop trigger if exists change_append_only on audit.change;
+create trigger change_append_only before update or delete on audit.change
+    for each row execute function audit.allow_redaction_only();
+drop trigger if exists change_no_truncate on audit.change;
+create trigger change_no_truncate before truncate on audit.change
+    for each statement execute function audit.refuse_change();
+drop trigger if exists chain_append_only on audit.chain;
+create trigger chain_append_only before update or delete on audit.chain
+    for each row execute function audit.refuse_change();
+drop trigger if exists chain_no_truncate on audit.chain;
+create trigger chain_no_truncate before truncate on audit.chain
+    for each statement execute function audit.refuse_change();
+
+-- Erasure (art. 13.5, art. 14, 15.5): null the payloads about a subject, keep their hashes.
+-- SECURITY DEFINER: nobody holds UPDATE on audit.change; EXECUTE only for dossier_retention.
+create or replace function audit.redact_subject(p_subject bigint) returns integer
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    n integer;
+begin
+    update audit.change set payload = null, redacted_at = pg_catalog.now()
+     where subject_id = p_subject and payload is not null;
+    get diagnostics n = row_count;
+    return n;
+end
+$$;
+comment on function audit.redact_subject(bigint) is
+    'Null the audit payloads about a subject (erasure); hashes and metadata stay.';
+
+-- Monthly partitions, made ahead (migration and nightly job).
+create or replace function audit.ensure_partitions(p_months_ahead integer default 3) returns integer
+    language plpgsql volatile security invoker
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    m date;
+    made integer := 0;
+    name text;
+begin
+    for m in select pg_catalog.generate_series(pg_catalog.date_trunc('month', pg_catalog.now())::date,
+                                                (pg_catalog.date_trunc('month', pg_catalog.now())
+                                                 + pg_catalog.make_interval(months => p_months_ahead))::date,
+                                                interval '1 month')::date
+    loop
+        name := 'change_' || pg_catalog.to_char(m, 'YYYY_MM');
+        if pg_catalog.to_regclass('audit.' || name) is null then
+            execute pg_catalog.format('create table audit.%I partition of audit.change for values from (%L) to (%L)',
+                                      name, m, (m + interval '1 month')::date);
+            made := made + 1;
+        end if;
+    end loop;
+    return made;
+end
+$$;
+
+-- The retention role drops whole months past the audit retention period, recording where the
+-- chain resumes. SECURITY DEFINER: only the owner may drop partitions; EXECUTE for dossier_retention.
+create or replace function audit.drop_expired_partitions() returns integer
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    p record;
+    keep_from timestamptz := pg_catalog.date_trunc('month', pg_catalog.now())
+        - pg_catalog.make_interval(months => (select value::integer from privacy.setting
+                                                where key = 'audit_retention_months'));
+    n integer := 0;
+    last record;
+begin
+    for p in
+        select c.relname, (regexp_match(pg_catalog.pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[1]::timestamptz as upto
+          from pg_catalog.pg_inherits i join pg_catalog.pg_class c on c.oid = i.inhrelid
+         where i.inhparent = 'audit.change'::regclass and c.relname <> 'change_default'
+         order by 2
+    loop
+        exit when p.upto > keep_from;
+        select ch.seq, ch.chain_hash into last from audit.chain ch
+         where ch.last_id <= (select coalesce(max(id), 0) from audit.change where at < p.upto)
+         order by ch.seq desc limit 1;
+        insert into audit.dropped_partition (partition_name, upto, last_seq, last_chain_hash)
+        values (p.relname, p.upto, last.seq, last.chain_hash);
+        execute pg_catalog.format('drop table audit.%I', p.relname);
+        n := n + 1;
+    end loop;
+    return n;
+end
+$$;
+
+-- Verify the chain and every entry; the first problem found, or nothing.
+create or replace function audit.verify()
+    returns table (problem text, chain_seq bigint, change_id bigint)
+    language plpgsql stable security invoker
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    l record;
+    prev bytea := '\x00';
+    anchor record;
+    e record;
+    bad record;
+begin
+    select * into anchor from audit.dropped_partition order by upto desc limit 1;
+    for l in select * from audit.chain order by seq loop
+        if anchor.last_seq is not null and l.seq <= anchor.last_seq then
+            prev := l.chain_hash;   -- entries dropped with their partition: trust up to the anchor
+            if l.seq = anchor.last_seq and l.chain_hash <> anchor.last_chain_hash then
+                problem := 'chain does not meet the anchor of dropped partition ' || anchor.partition_name;
+                chain_seq := l.seq; return next; return;
+            end if;
+            continue;
+        end if;
+        if l.prev_hash <> prev then
+            problem := 'chain broken: link does not follow the previous link';
+            chain_seq := l.seq; change_id := l.first_id; return next; return;
+        end if;
+        if l.chain_hash <> pg_catalog.sha256(l.prev_hash || l.entries_hash) then
+            problem := 'chain link altered';
+            chain_seq := l.seq; change_id := l.first_id; return next; return;
+        end if;
+        select count(*) as n, min(id) as first_id, max(id) as last_id,
+               pg_catalog.sha256(pg_catalog.string_agg(payload_hash, ''::bytea order by id)) as h
+          into e from audit.change where txid = l.txid;
+        if e.n <> l.n_entries or e.h is distinct from l.entries_hash or e.first_id <> l.first_id
+           or e.last_id <> l.last_id then
+            select c.id into bad from audit.change c where c.txid = l.txid
+             order by c.id limit 1;
+            problem := pg_catalog.format('entries of transaction %s were deleted, inserted or reordered '
+                                         '(%s entries now, %s when linked)', l.txid, e.n, l.n_entries);
+            chain_seq := l.seq; change_id := coalesce(bad.id, l.first_id); return next; return;
+        end if;
+        prev := l.chain_hash;
+    end loop;
+    for e in
+        select c.id from audit.change c
+         where c.payload is not null
+           and c.payload_hash <> pg_catalog.sha256(pg_catalog.convert_to(c.payload::text, 'UTF8'))
+         order by c.id limit 1
+    loop
+        problem := 'entry modified: its payload does not match its hash';
+        change_id := e.id; return next; return;
+    end loop;
+    for e in
+        select c.id, c.txid from audit.change c
+         where not exists (select from audit.chain ch where ch.txid = c.txid)
+           and not exists (select from audit.pending p where p.txid = c.txid)
+         order by c.id limit 1
+    loop
+        problem := 'entry inserted out of band: its transaction is not in the chain';
+        change_id := e.id; return next; return;
+    end loop;
+    if (select seq from audit.chain_head) <> coalesce((select max(seq) from audit.chain), 0) then
+        problem := 'chain head does not match the last link (links deleted at the end?)';
+        chain_seq := (select seq from audit.chain_head); return next;
+    end if;
+end
+$$;
+comment on function audit.verify() is 'Check the hash chain and every audit entry; returns the first problem.';
+
+-- Audit metadata without the payloads: what the privacy officer reads (contract §3).
+create or replace view audit.change_metadata as
+select id, at, txid, session_user_name, current_user_name, application_name, client_addr, table_name,
+       operation, annex, subject_id, record_id, row_id, payload_hash, redacted_at,
+       case when payload is null then null else (select array_agg(k order by k) from jsonb_object_keys(payload) k)
+       end as columns
+  from audit.change;
+comment on view audit.change_metadata is 'audit.change without payloads: who changed what, when (art. 10).';
+
+delete from privacy.object_audience where defined_in = '1100_audit';
+insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in) values
+    ('audit', 'redact_subject(bigint)', 'dossier_retention', 'EXECUTE', '1100_audit'),
+    ('audit', 'drop_expired_partitions()', 'dossier_retention', 'EXECUTE', '1100_audit');
+-- the privacy officer reads audit metadata, not payloads (contract §3)
+insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
+select 'audit', t, 'privacy_officer', 'SELECT', '1100_audit'
+  from unnest(array['change_metadata', 'chain', 'dropped_partition']) t;
+-- pgaudit object auditing: statements reading what dossier_auditor may read are logged
+insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
+select 'dossier', pt.table_name, 'dossier_auditor', 'SELECT', '1100_audit' from privacy.personal_table pt;
