@@ -179,3 +179,13 @@ def test_cli_migrate_status_and_dry_run(dsn):
     lines = p.stdout.splitlines()
     assert lines[0] == "file,kind,checksum,applied_at,duration_ms,state"
     assert any(x.startswith("schema/V0001__foundation.sql,versioned,") for x in lines)
+
+
+def test_cron_jobs_are_scheduled_in_the_cron_database(cluster, template):
+    """pg_cron lives in the cluster's `dossier` database (cron.database_name): migrating it
+    schedules the nightly grant expiry and the monthly audit partitions."""
+    with psycopg.connect(cluster.dsn("dossier"), autocommit=True) as conn:
+        Migrator(conn).run()
+        jobs = dict(conn.execute("select jobname, command from cron.job where jobname like 'dossier-%'").fetchall())
+    assert jobs == {"dossier-expire-grants": "select privacy.expire_grants()",
+                    "dossier-audit-partitions": "select audit.ensure_partitions(3)"}

@@ -95,7 +95,7 @@ $$;
 comment on function privacy.revoke_access(text, name, text) is
     'Close the grants of a role (for one unit, or all) and drop the membership when none is left.';
 
--- Grants whose valid_until has passed stop working at once (privacy.active_grants checks the
+-- Grants whose valid_until has passed stop working at once (the scope helpers check the
 -- date); this tidies the memberships they leave, nightly by pg_cron.
 create or replace function privacy.expire_grants() returns integer
     language plpgsql volatile security invoker
