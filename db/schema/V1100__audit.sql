@@ -50,7 +50,10 @@ create table audit.chain (
     entries_hash bytea not null,
     prev_hash   bytea not null,
     chain_hash  bytea not null,
-    sealed_at   timestamptz not null default clock_timestamp()
+    sealed_at   timestamptz not null default clock_timestamp(),
+    -- two links can never follow the same link: a fork (e.g. a REPEATABLE READ transaction that
+    -- did not see the latest link) fails at commit instead of branching the chain
+    constraint chain_prev_unique unique (prev_hash)
 );
 comment on table audit.chain is
     'Hash chain over audit.change, one link per transaction: chain_hash = sha256(prev_hash || '
@@ -61,15 +64,6 @@ create table audit.pending (
     txid bigint primary key
 );
 comment on table audit.pending is 'Transactions whose audit entries are chained at commit.';
-
--- The head of the chain: one row, locked FOR UPDATE by the transaction that links itself next.
-create table audit.chain_head (
-    one         boolean primary key default true check (one),
-    seq         bigint not null,
-    chain_hash  bytea not null
-);
-insert into audit.chain_head (seq, chain_hash) values (0, '\x00');
-comment on table audit.chain_head is 'Last link of audit.chain (serialises the linking at commit).';
 
 -- Partitions dropped past the audit retention period, with the chain position they ended at,
 -- so `dossier audit verify` starts from there.
