@@ -45,7 +45,16 @@ def up(obj, demo: bool) -> None:
     click.echo(f"\nDSN (superuser, Unix socket): {c.dsn()}")
     click.echo(f"psql:  psql \"{c.dsn()}\"")
     click.echo(f"TCP:   psql \"{c.tcp_dsn()}\"")
-    click.echo("Try:   dossier psql --as school_manager --unit <CODE>   (see `dossier --help`)")
+    if demo:
+        click.echo("\nTry (demo organisations DEMO-EDU and DEMO-LOP):")
+        for line in ("dossier psql --as school_manager --unit DEMO-EDU-S1      # one school, no IBAN",
+                     "dossier psql --as absence_registrar --unit DEMO-EDU-S2   # the Bijlage 7 absence fields",
+                     "dossier psql --as finance_manager --unit DEMO-EDU        # select * from mis.staff_by_unit;",
+                     "dossier register show M895                               # the art. 30 register entry",
+                     "dossier policy check && dossier audit verify"):
+            click.echo(f"  .venv/bin/{line}")
+    else:
+        click.echo("Try:   dossier up --demo, then dossier psql --as school_manager --unit DEMO-EDU-S1")
 
 
 @cli.command()
