@@ -28,10 +28,6 @@ FAST = ("fsync = off", "synchronous_commit = off", "full_page_writes = off",
 _counter = itertools.count()
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: long-running test")
-
-
 # -- the cluster -------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def cluster():

@@ -9,6 +9,16 @@
 -- It adds what is missing and drops what the data no longer asks for, so a rule changed by a
 -- migration (a row in privacy.annex_category) becomes a constraint on the next `dossier migrate`.
 
+-- The partitions of person_record with their annex, read from each partition's bound
+-- (used by the minimisation, comment, access and drift functions).
+create or replace view privacy.record_partition as
+select c.oid, c.relname,
+       (regexp_match(pg_catalog.pg_get_expr(c.relpartbound, c.oid), '''([A-Z0-9]+)'''))[1] as annex
+  from pg_catalog.pg_inherits i
+  join pg_catalog.pg_class c on c.oid = i.inhrelid
+ where i.inhparent = 'dossier.person_record'::regclass;
+comment on view privacy.record_partition is 'Partitions of dossier.person_record and the annex each holds.';
+
 create or replace function privacy.enforce_minimisation()
     returns table (action text, table_name text, constraint_name text)
     language plpgsql volatile security invoker
@@ -23,14 +33,10 @@ declare
     allowed text[];
 begin
     for part in
-        select c.relname, c.oid, upper(substr(c.relname, length('person_record_') + 1)) as annex,
-               a.legal_reference
-          from pg_catalog.pg_inherits i
-          join pg_catalog.pg_class c on c.oid = i.inhrelid
-          join privacy.processing_activity a
-            on a.code = upper(substr(c.relname, length('person_record_') + 1))
-         where i.inhparent = 'dossier.person_record'::regclass
-         order by c.relname
+        select rp.relname, rp.oid, rp.annex, a.legal_reference
+          from privacy.record_partition rp
+          join privacy.processing_activity a on a.code = rp.annex
+         order by rp.relname
     loop
         for col in
             select cc.column_name, cc.category,

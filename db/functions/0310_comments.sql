@@ -24,12 +24,9 @@ begin
         n := n + 1;
     end loop;
     for r in
-        select c.relname as part, a.code, a.name_nl, a.legal_reference
-          from pg_catalog.pg_inherits i
-          join pg_catalog.pg_class c on c.oid = i.inhrelid
-          join privacy.processing_activity a
-            on a.code = upper(substr(c.relname, length('person_record_') + 1))
-         where i.inhparent = 'dossier.person_record'::regclass
+        select rp.relname as part, a.code, a.name_nl, a.legal_reference
+          from privacy.record_partition rp
+          join privacy.processing_activity a on a.code = rp.annex
     loop
         execute format('comment on table dossier.%I is %L', r.part,
                        format('Records of annex %s: %s (%s).', r.code, r.name_nl, r.legal_reference));

@@ -29,9 +29,7 @@ begin
     -- row security on every personal-data table, its partitions, and the subject keys
     for tbl in
         select pt.table_name from privacy.personal_table pt
-        union all select c.relname from pg_catalog.pg_inherits i
-                   join pg_catalog.pg_class c on c.oid = i.inhrelid
-                  where i.inhparent = 'dossier.person_record'::regclass
+        union all select relname from privacy.record_partition
         union all select 'subject'
     loop
         execute format('alter table dossier.%I enable row level security', tbl);

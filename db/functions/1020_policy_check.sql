@@ -49,8 +49,7 @@ as $$
         select c.oid, c.relname from pg_catalog.pg_class c
          where c.relnamespace = 'dossier'::regnamespace
            and (c.relname in (select table_name from privacy.personal_table) or c.relname = 'subject'
-                or c.oid in (select inhrelid from pg_catalog.pg_inherits
-                              where inhparent = 'dossier.person_record'::regclass))
+                or c.oid in (select oid from privacy.record_partition))
     )
     -- privileges the matrix gives but the catalog lacks
     select 'missing privilege', format('%s.%s%s', e.schema_name, e.object_name_n, coalesce('.' || e.column_name, '')),
