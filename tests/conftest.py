@@ -95,6 +95,19 @@ def demo_db(cluster, demo_template):
     drop(cluster, name)
 
 
+@pytest.fixture
+def demo_dsn(cluster, demo_db) -> str:
+    """A superuser DSN for a fresh clone of the demo database."""
+    return cluster.dsn(demo_db)
+
+
+@pytest.fixture
+def demo_admin(demo_dsn):
+    """A superuser connection (autocommit) to the test's clone of the demo database."""
+    with psycopg.connect(demo_dsn, autocommit=True) as c:
+        yield c
+
+
 class Logins:
     """Logins holding roles through privacy.grant_access, connected over the socket; roles are
     cluster-wide, so every login made here is dropped afterwards (style rule 10)."""

@@ -188,4 +188,5 @@ def test_cron_jobs_are_scheduled_in_the_cron_database(cluster, template):
         Migrator(conn).run()
         jobs = dict(conn.execute("select jobname, command from cron.job where jobname like 'dossier-%'").fetchall())
     assert jobs == {"dossier-expire-grants": "select privacy.expire_grants()",
-                    "dossier-audit-partitions": "select audit.ensure_partitions(3)"}
+                    "dossier-audit-partitions": "select audit.ensure_partitions(3)",
+                    "dossier-retention": "call privacy.run_retention()"}

@@ -414,3 +414,31 @@ def generate(conn: psycopg.Connection, persons: int, org: str = EDU,
     for t in ("subject", "person_record", "employment", "absence"):
         out[t] = conn.execute(f"select count(*) from dossier.{t}").fetchone()[0]
     return out
+
+
+def write_hr_feed(path, persons: int, seed: int = 7, delimiter: str = ",", encoding: str = "utf-8",
+                  first_id: int = 1, directies: tuple[str, ...] = ("VWS", "OCW", "SZW")) -> None:
+    """A synthetic HR importer feed (contract §5) of `persons` fictitious people (Faker nl_NL):
+    kolom Rijk › directie › afdeling › team, ids HR000001…, one in ten with an end date."""
+    import csv
+
+    from .importer import FIELDS
+
+    f = Faker("nl_NL")
+    f.seed_instance(seed)
+    rnd = random.Random(seed)
+    with open(path, "w", encoding=encoding, newline="") as out:
+        w = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        w.writerow(FIELDS)
+        for i in range(first_id, first_id + persons):
+            gender = rnd.choice("MVX" if rnd.random() < 0.02 else "MV")
+            first = f.first_name_male() if gender == "M" else f.first_name_female()
+            born = dt.date(1960, 1, 1) + dt.timedelta(days=rnd.randrange(0, 40 * 365))
+            start = born + dt.timedelta(days=rnd.randrange(20 * 365, 25 * 365))
+            end = start + dt.timedelta(days=rnd.randrange(30, 3000)) if rnd.random() < 0.1 else None
+            prefix = rnd.choice(["", "", "", "van", "de", "van der"])
+            w.writerow([f"HR{i:06d}", f.last_name(), prefix, first[0] + ".", first, "", "",
+                        "Dhr." if gender == "M" else "Mevr.", "", "", gender, born.isoformat(), f.city(),
+                        f"{first.lower()}.{i}@example.org", start.isoformat(),
+                        end.isoformat() if end else "", f.job()[:60], "Rijk", rnd.choice(directies),
+                        f"Afdeling {rnd.randint(1, 4)}", f"Team {rnd.randint(1, 3)}"])

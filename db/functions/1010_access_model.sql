@@ -120,6 +120,13 @@ select distinct w.role, 'table', 'dossier', t.name, null, p.p
        (values ('INSERT'), ('UPDATE'), ('DELETE')) p(p)
  where w.table_name = 'enrolment' and w.privilege = 'INSERT'
 union all
+-- the technical roles: exactly what privacy.technical_access lists (USAGE is on a sequence)
+select t.role, case when t.columns is not null then 'column' when t.privilege = 'USAGE' then 'sequence'
+                    else 'table' end,
+       'dossier', t.object_name, c.column_name, t.privilege
+  from privacy.technical_access t
+  left join lateral unnest(t.columns) c(column_name) on true
+union all
 select x.role, case when o.privilege = 'EXECUTE' then 'function' else 'table' end,
        o.schema_name, o.object_name, null, o.privilege
   from privacy.object_audience o
@@ -131,8 +138,10 @@ select distinct x.role, 'schema', x.schema_name, x.schema_name, null, 'USAGE'
           cross join lateral privacy.audience_roles(o.role) x(role)
         union select role, 'dossier' from readers
         union select role, 'dossier' from writers
+        union select role, 'dossier' from privacy.technical_access
         union select role, 'dossier' from privacy.app_role
-         where kind <> 'technical' or role in ('dossier_importer', 'dossier_retention', 'dossier_admin')) x;
+         where kind <> 'technical' or role in ('dossier_importer', 'dossier_retention', 'dossier_admin')) x
+ where not (x.role = 'dossier_mis' and x.schema_name = 'mis');  -- granted USAGE, CREATE once (V1000)
 comment on view privacy.expected_privilege is
     'Every privilege the access matrix gives a role on dossier objects (apply_access installs exactly these).';
 
@@ -144,6 +153,18 @@ as $$
         when 'unit' then format('unit_id = any ((select privacy.my_units(%L))::bigint[])', p_role)
         when 'self' then 'subject_id = any ((select privacy.my_subjects())::bigint[])'
     end
+$$;
+
+-- Restricted processing (art. 13.6; AVG art. 18; db/functions/1410_requests.sql): every role but
+-- those handling requests and the subject themself stops seeing a restricted subject's records.
+create or replace function privacy.restriction_expr(p_role name) returns text
+    language sql stable security invoker set search_path = pg_catalog, pg_temp
+as $$
+    select case when p_role = 'employee_self'
+                  or exists (select from privacy.app_role r where r.role = p_role and r.handles_requests)
+                then ''
+                else ' and not (subject_id = any ((select privacy.restricted_subjects())::bigint[]) '
+                     'and privacy.is_restricted(annex, subject_id))' end
 $$;
 
 create or replace view privacy.expected_policy as
@@ -158,13 +179,15 @@ writes as (
      group by rc.role, rc.table_name, p
 )
 select r.table_name, ('select_' || r.role)::name as policy_name, r.role, 'SELECT'::text as command,
-       format('annex = any (%L::text[]) and %s', r.annexes, privacy.scope_expr(r.role, r.scope)) as using_expr,
+       format('annex = any (%L::text[]) and %s', r.annexes, privacy.scope_expr(r.role, r.scope))
+           || privacy.restriction_expr(r.role) as using_expr,
        null::text as check_expr
   from reads r
 union all
 select w.table_name, (w.command || '_' || w.role)::name, w.role, upper(w.command),
        case when w.command <> 'insert' then
-            format('annex = any (%L::text[]) and %s', w.annexes, privacy.scope_expr(w.role, w.scope)) end,
+            format('annex = any (%L::text[]) and %s', w.annexes, privacy.scope_expr(w.role, w.scope))
+            || privacy.restriction_expr(w.role) end,
        case when w.command <> 'delete' then
             format('annex = any (%L::text[]) and %s', w.annexes, privacy.scope_expr(w.role, w.scope)) end
   from writes w
@@ -176,9 +199,19 @@ select 'subject'::name, (p.cmd || '_' || w.role)::name, w.role, upper(p.cmd),
   from (select distinct role from writes where table_name = 'person_record' and command = 'insert') w,
        (values ('select'), ('insert')) p(cmd)
 union all
+-- the technical roles (privacy.technical_access): every row of the annexes their job covers
+select t.object_name, (lower(t.privilege) || '_' || t.role)::name, t.role, t.privilege,
+       case when t.privilege <> 'INSERT' then x.expr end,
+       case when t.privilege in ('INSERT', 'UPDATE') then x.expr end
+  from privacy.technical_access t
+ cross join lateral (select case when t.annexes is null then 'true'
+                                 else format('annex = any (%L::text[])', t.annexes) end as expr) x
+ where t.object_name in (select table_name from privacy.personal_table) or t.object_name = 'subject'
+union all
 -- dossier_mis owns the MIS views: it reads every row the aggregates need (the views aggregate
 -- and suppress small cells; nobody reads these tables through dossier_mis otherwise)
-select t.table_name, 'select_dossier_mis'::name, 'dossier_mis'::name, 'SELECT', 'true', null
+select t.table_name, 'select_dossier_mis'::name, 'dossier_mis'::name, 'SELECT',
+       'true' || privacy.restriction_expr('dossier_mis'), null
   from privacy.object_audience o
   cross join lateral (select o.object_name as table_name) t
  where o.role = 'dossier_mis' and o.schema_name = 'dossier' and o.privilege = 'SELECT'

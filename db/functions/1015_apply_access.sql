@@ -19,7 +19,8 @@ begin
     loop
         foreach sch in array array['dossier', 'privacy', 'audit', 'reporting', 'mis'] loop
             execute format('revoke all on all tables in schema %I from %s', sch, grantee);
-            execute format('revoke all on all functions in schema %I from %s', sch, grantee);
+            execute format('revoke all on all routines in schema %I from %s', sch, grantee);
+            execute format('revoke all on all sequences in schema %I from %s', sch, grantee);
             if grantee <> 'dossier_mis' or sch <> 'mis' then  -- it owns the MIS views: keeps CREATE on mis
                 execute format('revoke all on schema %I from %s', sch, grantee);
             end if;
@@ -46,10 +47,12 @@ begin
                            r.object_name, r.role);
         elsif r.object_type = 'table' then
             execute format('grant %s on %I.%I to %I', r.privilege, r.schema_name, r.object_name, r.role);
+        elsif r.object_type = 'sequence' then
+            execute format('grant %s on sequence %I.%I to %I', r.privilege, r.schema_name, r.object_name, r.role);
         elsif r.object_type = 'schema' then
             execute format('grant usage on schema %I to %I', r.schema_name, r.role);
         elsif r.object_type = 'function' then
-            execute format('grant execute on function %I.%s to %I', r.schema_name, r.object_name, r.role);
+            execute format('grant execute on routine %I.%s to %I', r.schema_name, r.object_name, r.role);
         end if;
     end loop;
 

@@ -5,12 +5,13 @@
 create or replace view privacy.actual_privilege as
 with ours as (select oid, nspname from pg_catalog.pg_namespace
                where nspname in ('dossier', 'privacy', 'audit', 'reporting', 'mis'))
-select coalesce(gr.rolname, 'public')::name as role, 'table'::text as object_type, n.nspname as schema_name,
+select coalesce(gr.rolname, 'public')::name as role,
+       (case when c.relkind = 'S' then 'sequence' else 'table' end)::text as object_type, n.nspname as schema_name,
        c.relname as object_name, null::name as column_name, a.privilege_type as privilege
   from pg_catalog.pg_class c join ours n on n.oid = c.relnamespace,
        lateral pg_catalog.aclexplode(c.relacl) a
   left join pg_catalog.pg_roles gr on gr.oid = a.grantee
- where c.relkind in ('r', 'p', 'v', 'm', 'f') and a.grantee <> c.relowner
+ where c.relkind in ('r', 'p', 'v', 'm', 'f', 'S') and a.grantee <> c.relowner
 union all
 select coalesce(gr.rolname, 'public'), 'column', n.nspname, c.relname, att.attname, a.privilege_type
   from pg_catalog.pg_attribute att

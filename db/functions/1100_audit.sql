@@ -127,9 +127,10 @@ drop trigger if exists chain_no_truncate on audit.chain;
 create trigger chain_no_truncate before truncate on audit.chain
     for each statement execute function audit.refuse_change();
 
--- Erasure (art. 13.5, art. 14, 15.5): null the payloads about a subject, keep their hashes.
+-- Erasure (art. 13.5, art. 14, 15.5): null the audit payloads of erased records, or of all a
+-- subject's records (p_records null); the hashes stay, so the chain still verifies.
 -- SECURITY DEFINER: nobody holds UPDATE on audit.change; EXECUTE only for dossier_retention.
-create or replace function audit.redact_subject(p_subject bigint) returns integer
+create or replace function audit.redact_records(p_subjects bigint[], p_records bigint[]) returns integer
     language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp
 as $$
@@ -137,11 +138,20 @@ declare
     n integer;
 begin
     update audit.change set payload = null, redacted_at = pg_catalog.now()
-     where subject_id = p_subject and payload is not null;
+     where subject_id = any (p_subjects) and (p_records is null or record_id = any (p_records))
+       and payload is not null;
     get diagnostics n = row_count;
     return n;
 end
 $$;
+comment on function audit.redact_records(bigint[], bigint[]) is
+    'Null the audit payloads of erased records (art. 14; records null: all of the subjects''); hashes and metadata stay.';
+
+-- All of a subject's payloads (an erasure of everything).
+create or replace function audit.redact_subject(p_subject bigint) returns integer
+    language sql volatile security invoker
+    set search_path = pg_catalog, pg_temp
+as $$ select audit.redact_records(array[p_subject], null) $$;
 comment on function audit.redact_subject(bigint) is
     'Null the audit payloads about a subject (erasure); hashes and metadata stay.';
 
@@ -282,6 +292,7 @@ comment on view audit.change_metadata is 'audit.change without payloads: who cha
 delete from privacy.object_audience where defined_in = '1100_audit';
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in) values
     ('audit', 'redact_subject(bigint)', 'dossier_retention', 'EXECUTE', '1100_audit'),
+    ('audit', 'redact_records(bigint[], bigint[])', 'dossier_retention', 'EXECUTE', '1100_audit'),
     ('audit', 'drop_expired_partitions()', 'dossier_retention', 'EXECUTE', '1100_audit');
 -- the privacy officer reads audit metadata, not payloads (contract §3)
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)

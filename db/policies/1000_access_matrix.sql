@@ -108,3 +108,42 @@ select 'training_administrator', ac.annex, ac.category, 'org',
        case when ac.category = 'training' then 'org' end,
        '000 M895: doel 1-7'
   from privacy.annex_category ac where ac.annex = 'TP';
+
+-- The technical roles (contract §3: what their job needs, nothing more).
+delete from privacy.technical_access;
+insert into privacy.technical_access (role, object_name, privilege, columns, annexes, note) values
+    -- The HR importer (000 Bron "via een koppeling, de HR-importer"; contract §5) writes the feed's
+    -- fields of annex 2 and training-passport records, their employment and the unit tree, and
+    -- reads back only those fields, to tell changed rows from unchanged ones.
+    ('dossier_importer', 'org_unit', 'INSERT', '{code,name,kind,parent_id}', null, 'new units of the feed'),
+    ('dossier_importer', 'subject', 'SELECT', '{id,org_id}', null, 'subject keys of the organisation'),
+    ('dossier_importer', 'subject', 'INSERT', '{id,org_id}', null, 'a key for a new person'),
+    ('dossier_importer', 'subject_id_seq', 'USAGE', null, null, 'keys allocated before the set-based insert'),
+    ('dossier_importer', 'person_record_id_seq', 'USAGE', null, null, 'keys allocated before the set-based insert'),
+    ('dossier_importer', 'person_record', 'SELECT',
+     '{id,annex,subject_id,org_id,unit_id,admin_number,surname,prefix,initials,first_names,partner_surname,partner_prefix,salutation,title_before,title_after,gender,birth_date,birth_place,email,source,ended_on}',
+     '{A2,TP}', 'the feed''s fields, to compare'),
+    ('dossier_importer', 'person_record', 'INSERT',
+     '{id,annex,subject_id,org_id,unit_id,legal_basis,source,collected_on,admin_number,surname,prefix,initials,first_names,partner_surname,partner_prefix,salutation,title_before,title_after,gender,birth_date,birth_place,email,ended_on}',
+     '{A2,TP}', 'new people of the feed'),
+    ('dossier_importer', 'person_record', 'UPDATE',
+     '{unit_id,surname,prefix,initials,first_names,partner_surname,partner_prefix,salutation,title_before,title_after,gender,birth_date,birth_place,email,ended_on}',
+     '{A2,TP}', 'changed people and leavers'),
+    ('dossier_importer', 'employment', 'SELECT',
+     '{id,record_id,annex,org_id,unit_id,subject_id,position,started_on,ended_on_job}', '{A2,TP}',
+     'the feed''s employment fields, to compare'),
+    ('dossier_importer', 'employment', 'INSERT',
+     '{record_id,annex,org_id,unit_id,subject_id,position,started_on,ended_on_job}', '{A2,TP}',
+     'datum in dienst, functie (000)'),
+    ('dossier_importer', 'employment', 'UPDATE', '{position,started_on,ended_on_job}', '{A2,TP}',
+     'datum in/uit dienst, functie (000)'),
+    -- The retention job (004 art. 14, 15.5; 000 Bewaartermijn) reads a record's keys and retention
+    -- clock, never its contents, and deletes it; the details go by the cascading foreign keys.
+    ('dossier_retention', 'person_record', 'SELECT',
+     '{id,annex,subject_id,org_id,unit_id,ended_on,retention_consent,deceased_on}', null,
+     'the retention clock'),
+    ('dossier_retention', 'person_record', 'DELETE', null, null, 'expired records (art. 14)');
+
+-- Art. 13.5, 13.6: the HR roles that make mutations handle the requests; they keep seeing
+-- restricted records (everyone else stops seeing them until the restriction is lifted).
+update privacy.app_role set handles_requests = (role in ('hr_officer', 'hr_manager'));

@@ -1,7 +1,22 @@
 -- dossier:run-as superuser
 -- Nightly and monthly jobs (pg_cron, only in the database named by cron.database_name):
 -- close expired grants and drop their memberships (they stop working at valid_until already,
--- privacy.my_units and friends), and make next months' audit partitions ahead of time.
+-- privacy.my_units and friends), make next months' audit partitions ahead of time, and run
+-- retention (004 art. 14, 15.5; 000) as dossier_cron, a login whose only role is
+-- dossier_retention: pg_cron runs a job as its username, and a NOLOGIN group role cannot be one.
+-- The cluster runs jobs in background workers (cron.use_background_workers), which need no
+-- password; with libpq connections instead, let dossier_cron connect over the local socket.
+do $roles$
+begin
+    if not exists (select from pg_catalog.pg_roles where rolname = 'dossier_cron') then
+        create role dossier_cron login;
+    end if;
+    alter role dossier_cron login inherit nosuperuser nocreatedb nocreaterole nobypassrls noreplication;
+    grant dossier_retention to dossier_cron;
+end
+$roles$;
+comment on role dossier_cron is 'Login of the retention job (pg_cron); its only role is dossier_retention.';
+
 do $cron$
 begin
     if pg_catalog.to_regnamespace('cron') is null then
@@ -10,5 +25,7 @@ begin
     end if;
     perform cron.schedule('dossier-expire-grants', '15 2 * * *', 'select privacy.expire_grants()');
     perform cron.schedule('dossier-audit-partitions', '0 3 1 * *', 'select audit.ensure_partitions(3)');
+    perform cron.schedule_in_database('dossier-retention', '30 2 * * *', 'call privacy.run_retention()',
+                                      pg_catalog.current_database(), 'dossier_cron', true);
 end
 $cron$;

@@ -71,5 +71,8 @@ from . import access as _access  # noqa: E402,F401
 from . import audit as _audit  # noqa: E402,F401
 from . import cluster as _cluster  # noqa: E402,F401
 from . import demo as _demo  # noqa: E402,F401
+from . import importer as _importer  # noqa: E402,F401
 from . import migrate as _migrate  # noqa: E402,F401
 from . import register as _register  # noqa: E402,F401
+from . import requests as _requests  # noqa: E402,F401
+from . import retention as _retention  # noqa: E402,F401

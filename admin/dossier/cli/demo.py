@@ -49,3 +49,19 @@ def demo_generate(obj, persons: int, org: str, absences: int, fmt: str) -> None:
         totals = demo_lib.generate(conn, persons, org=org, absences_per_person=absences)
     emit_record({"persons_added": persons, "seconds": round(time.monotonic() - started, 1),
                  **{f"total_{k}": v for k, v in totals.items()}}, fmt, title="generated")
+
+
+@demo.command("feed")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.option("--persons", type=click.IntRange(1, 10_000_000), default=100, show_default=True,
+              help="how many synthetic people the feed lists")
+@click.option("--seed", type=int, default=7, show_default=True, help="the same seed gives the same file")
+@click.option("--delimiter", type=click.Choice([",", ";"]), default=",", show_default=True)
+@click.option("--encoding", default="utf-8", show_default=True, help="e.g. latin-1 for an old-style export")
+def demo_feed(file: str, persons: int, seed: int, delimiter: str, encoding: str) -> None:
+    """Write a synthetic HR importer feed (contract §5) to FILE, to try `dossier import hr`.
+
+    Example: dossier demo feed /tmp/staff.csv --persons 1000 && dossier import hr /tmp/staff.csv --org DEMO-LOP
+    """
+    demo_lib.write_hr_feed(file, persons, seed=seed, delimiter=delimiter, encoding=encoding)
+    click.echo(f"wrote {persons} synthetic people to {file}")

@@ -1,0 +1,169 @@
+"""`dossier request open|verify|list|show|export|close|lift`: data-subject requests (art. 13)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+
+from .. import requests as lib
+from . import cli
+from .output import emit, emit_record, format_option, to_json
+
+DATE = click.DateTime(["%Y-%m-%d"])
+LIST_COLUMNS = ["id", "subject_id", "kind", "annex", "received_on", "deadline", "status", "suspended_days",
+                "days_left", "overdue", "decision", "closed_on"]
+
+
+def _d(v) -> dt.date | None:
+    return v.date() if v else None
+
+
+@cli.group()
+def request() -> None:
+    """Requests of data subjects (004 art. 13): inzage, rectificatie, bezwaar, verwijdering,
+    beperking — decided within four weeks, the term suspended while identity is verified.
+
+    Example: dossier request list --overdue
+    """
+
+
+@request.command("open")
+@click.option("--type", "kind", type=click.Choice(lib.KINDS), required=True, help="what the subject asks")
+@click.option("--subject", type=int, required=True, help="the data subject's id (dossier.subject)")
+@click.option("--annex", type=click.Choice(["A1", "A2", "A3", "A4", "A5", "A6", "FS", "TP"]), default=None,
+              help="objection, restriction or erasure for this processing activity only")
+@click.option("--received", type=DATE, default=None, help="date of receipt (default today); the deadline counts from it")
+@click.option("--unverified", is_flag=True,
+              help="identity not yet established: the term is suspended until `request verify` (art. 13.2)")
+@click.option("--details", default=None, help="what exactly is asked (no special categories of data)")
+@format_option()
+@click.pass_obj
+def open_cmd(obj, kind, subject, annex, received, unverified, details, fmt) -> None:
+    """Register a request; its deadline is four weeks after receipt. An objection or a
+    restriction restricts the subject's records at once: they drop out of every role's view
+    but the HR roles handling requests, until the request is refused or the restriction lifted.
+
+    Example: dossier request open --type access --subject 42 --received 2026-11-02 --unverified
+    """
+    with obj.connect() as conn:
+        r = lib.open_request(conn, subject, kind, annex, _d(received), not unverified, details)
+    emit_record(r, fmt, title=f"request {r['id']} opened")
+
+
+@request.command("verify")
+@click.argument("request_id", type=int)
+@click.option("--on", type=DATE, default=None, help="the day the proof of identity arrived (default today)")
+@click.pass_obj
+def verify_cmd(obj, request_id, on) -> None:
+    """Record that the requester's identity is established: the term runs again (art. 13.2).
+
+    Example: dossier request verify 7 --on 2026-11-10
+    """
+    with obj.connect() as conn:
+        lib.verify(conn, request_id, _d(on))
+        r = lib.show(conn, request_id, _d(on) or dt.date.today())
+    click.echo(f"request {request_id}: identity verified; deadline {r['deadline']}")
+
+
+@request.command("list")
+@click.option("--overdue", is_flag=True, help="only overdue requests; exit 1 when there is any")
+@click.option("--open", "open_only", is_flag=True, help="only requests not yet closed")
+@click.option("--as-of", type=DATE, default=None, help="deadlines as on this date (default today)")
+@format_option()
+@click.pass_obj
+def list_cmd(obj, overdue, open_only, as_of, fmt) -> None:
+    """Requests with their deadline, status and days left.
+
+    Example: dossier request list --overdue --format json || notify-privacy-officer
+    """
+    day = _d(as_of) or dt.date.today()
+    with obj.connect() as conn:
+        rows = lib.state(conn, day)
+    if overdue:
+        rows = [r for r in rows if r["overdue"] and r["status"] != "closed"]
+    elif open_only:
+        rows = [r for r in rows if r["status"] != "closed"]
+    emit(rows, fmt, LIST_COLUMNS, title=f"requests on {day}")
+    if overdue and rows:
+        raise SystemExit(1)
+
+
+@request.command("show")
+@click.argument("request_id", type=int)
+@click.option("--as-of", type=DATE, default=None, help="deadline as on this date (default today)")
+@format_option()
+@click.pass_obj
+def show_cmd(obj, request_id, as_of, fmt) -> None:
+    """One request: its kind, deadline, suspension, decision and (erasure) outcome.
+
+    Example: dossier request show 7 --format json
+    """
+    with obj.connect() as conn:
+        r = lib.show(conn, request_id, _d(as_of) or dt.date.today())
+    emit_record(r, fmt, title=f"request {request_id}")
+
+
+@request.command("export")
+@click.argument("request_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["json", "html"]), default="json", show_default=True,
+              help="json (machine-readable) or html (a printable Dutch letter)")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="write to this file (default standard output)")
+@click.pass_obj
+def export_cmd(obj, request_id, fmt, output) -> None:
+    """The access export (art. 13.1, AVG art. 15): the controller, every record of the subject
+    in every annex with its details, the purposes, categories, recipients, origin and
+    retention — nothing about anyone else.
+
+    Example: dossier request export 7 --format html -o inzage-7.html
+    """
+    with obj.connect() as conn:
+        doc = lib.export(conn, request_id)
+    text = to_json(doc) if fmt == "json" else lib.render_letter(doc)
+    if output:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        sys.stdout.write(text + "\n")
+
+
+@request.command("close")
+@click.argument("request_id", type=int)
+@click.option("--decision", type=click.Choice(lib.DECISIONS), required=True)
+@click.option("--reason", required=True, help="the reasons for the decision (recorded; art. 13.7)")
+@click.option("--on", type=DATE, default=None, help="date of the decision (default today)")
+@format_option()
+@click.pass_obj
+def close_cmd(obj, request_id, decision, reason, on, fmt) -> None:
+    """Record the decision. A granted erasure deletes, in the same transaction, what no legal
+    duty keeps and reports per annex what was deleted and what was kept and why. A refused
+    objection or restriction lifts its restriction.
+
+    Example: dossier request close 7 --decision granted --reason "gegevens verwijderd voor zover geen bewaarplicht"
+    """
+    with obj.connect() as conn:
+        r = lib.close(conn, request_id, decision, reason, _d(on))
+    if fmt == "json":  # one document: the request with the erasure's outcome inside
+        emit_record(r, fmt)
+        return
+    outcome = r.pop("outcome")
+    emit_record(r, fmt, title=f"request {request_id} closed")
+    if outcome is not None:
+        emit(outcome, fmt, ["annex", "deleted", "kept", "why_kept"], title="erasure: per annex")
+
+
+@request.command("lift")
+@click.argument("request_id", type=int)
+@click.option("--reason", required=True, help="why the restriction ends (recorded)")
+@click.pass_obj
+def lift_cmd(obj, request_id, reason) -> None:
+    """Lift the restriction an objection or restriction request placed.
+
+    Example: dossier request lift 7 --reason "onjuistheid hersteld"
+    """
+    with obj.connect() as conn:
+        n = lib.lift(conn, request_id, reason)
+    click.echo(f"request {request_id}: {n} restriction(s) lifted")

@@ -1,0 +1,149 @@
+"""`dossier retention plan|run|status|hold`: retention by the rules of art. 14, 15.5 and 000."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from .. import retention as lib
+from . import cli
+from .output import emit, emit_record, format_option
+
+AS_OF = click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                     help="apply the rules as on this date (default today)")
+
+
+def _date(value) -> dt.date:
+    return value.date() if value else dt.date.today()
+
+
+@cli.group()
+def retention() -> None:
+    """Retention periods (004 art. 14, 15.5; 000 Bewaartermijn), run nightly by pg_cron.
+
+    Example: dossier retention plan --as-of 2030-01-01
+    """
+
+
+@retention.command("plan")
+@AS_OF
+@format_option()
+@click.pass_obj
+def plan_cmd(obj, as_of, fmt: str) -> None:
+    """Per annex and rule: how many records are due on the date, how many a legal hold or a
+    pension matter keeps, and what falls due next. Changes nothing.
+
+    Example: dossier retention plan --as-of 2027-01-01 --format json
+    """
+    with obj.connect() as conn:
+        rows = lib.plan(conn, _date(as_of))
+    emit(rows, fmt, ["annex", "rule", "due", "kept_hold", "kept_pension", "next_due_on", "due_within_a_year"],
+         title=f"retention on {_date(as_of)}")
+
+
+@retention.command("run")
+@AS_OF
+@click.option("--dry-run", is_flag=True, help="only show what would be deleted (the plan): nothing changes")
+@click.option("--batch", type=click.IntRange(1, 1_000_000), default=5000, show_default=True,
+              help="records deleted per transaction")
+@format_option()
+@click.pass_obj
+def run_cmd(obj, as_of, dry_run: bool, batch: int, fmt: str) -> None:
+    """Delete what is due (the nightly job does the same), as dossier_retention: statistics of
+    the training passport first, then the records with their details, then their audit
+    payloads; counts (never names) go to privacy.retention_log. Restartable.
+
+    Example: dossier retention run --dry-run --as-of 2027-01-01
+    """
+    day = _date(as_of)
+    if dry_run:
+        with obj.connect() as conn:
+            rows = [r for r in lib.plan(conn, day) if r["due"] or r["kept_hold"] or r["kept_pension"]]
+        emit([{"annex": r["annex"], "rule": r["rule"], "would_delete": r["due"], "kept_hold": r["kept_hold"],
+               "kept_pension": r["kept_pension"]} for r in rows], fmt,
+             ["annex", "rule", "would_delete", "kept_hold", "kept_pension"], title=f"dry run on {day}: nothing changed")
+        return
+    r = lib.run(obj.connect, day, batch)
+    emit(r["log"], fmt, ["annex", "rule", "action", "records", "audit_redacted"],
+         title=f"retention run {r['id']} on {r['as_of']}: {r['status']}")
+
+
+@retention.command("status")
+@format_option()
+@click.pass_obj
+def status_cmd(obj, fmt: str) -> None:
+    """The pg_cron job, its last runs and failures (cron.job_run_details) and the last
+    retention runs; exit 1 unless the job completed successfully within the last 26 hours
+    (pg_cron can stop without a word, and a retention job that stops is a breach).
+
+    Example: dossier retention status || echo "retention is not running"
+    """
+    with obj.connect() as conn:
+        s = lib.status(conn)
+    if fmt == "json":
+        emit_record({k: v for k, v in s.items()}, "json")
+    else:
+        emit_record(s["job"] or {"job": "(none)"}, fmt, title="pg_cron job")
+        emit(s["runs"], fmt, ["runid", "status", "start_time", "end_time", "return_message"], title="last job runs")
+        emit(s["retention_runs"], fmt, ["id", "as_of", "started_at", "finished_at", "status", "run_by"],
+             title="retention runs")
+        for p in s["problems"]:
+            click.echo(f"PROBLEM: {p}", err=True)
+        if s["ok"]:
+            click.echo("retention job ok: completed within the last 26 hours")
+    if not s["ok"]:
+        raise SystemExit(1)
+
+
+@retention.group("hold")
+def hold() -> None:
+    """Legal holds: a legal duty keeps a subject's records past their retention period.
+
+    Example: dossier retention hold add 42 --reason "procedure bij de rechtbank"
+    """
+
+
+@hold.command("add")
+@click.argument("subject", type=int)
+@click.option("--reason", required=True, help="the legal duty or matter (recorded)")
+@click.option("--annex", type=click.Choice(["A1", "A2", "A3", "A4", "A5", "A6", "FS", "TP"]), default=None,
+              help="only this annex's records (default: all of the subject's)")
+@click.pass_obj
+def hold_add(obj, subject: int, reason: str, annex: str | None) -> None:
+    """Stop the retention clock for SUBJECT's records, with the reason and who placed it.
+
+    Example: dossier retention hold add 42 --annex A2 --reason "arbeidsgeschil, zaak 2026/17"
+    """
+    with obj.connect() as conn:
+        n = lib.hold_add(conn, subject, reason, annex)
+    click.echo(f"legal hold {n} placed on subject {subject}" + (f" ({annex})" if annex else ""))
+
+
+@hold.command("remove")
+@click.argument("hold_id", type=int)
+@click.option("--reason", required=True, help="why the hold ends (recorded)")
+@click.pass_obj
+def hold_remove(obj, hold_id: int, reason: str) -> None:
+    """Lift a legal hold (it stays on record); the records' normal retention applies again.
+
+    Example: dossier retention hold remove 3 --reason "zaak afgesloten"
+    """
+    with obj.connect() as conn:
+        lib.hold_remove(conn, hold_id, reason)
+    click.echo(f"legal hold {hold_id} lifted")
+
+
+@hold.command("list")
+@click.option("--all", "all_", is_flag=True, help="lifted holds too")
+@format_option()
+@click.pass_obj
+def hold_list(obj, all_: bool, fmt: str) -> None:
+    """The legal holds in force (or all of them).
+
+    Example: dossier retention hold list --format json
+    """
+    with obj.connect() as conn:
+        rows = lib.holds(conn, all_)
+    emit(rows, fmt, ["id", "subject_id", "annex", "reason", "placed_by", "placed_at", "lifted_by", "lifted_at",
+                     "lift_reason"], title="legal holds")

@@ -1,0 +1,134 @@
+"""Data-subject requests (004 art. 13): open, verify identity, list with deadlines, close with a
+decision (erasure executes it), lift a restriction, and the access export as JSON or as a
+printable Dutch letter. The rules live in SQL (db/functions/1410_requests.sql)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+
+from psycopg.rows import dict_row
+
+KINDS = ("access", "rectification", "objection", "erasure", "restriction")
+DECISIONS = ("granted", "partly_granted", "refused")
+KIND_NL = {"access": "inzage", "rectification": "rectificatie", "objection": "bezwaar",
+           "erasure": "verwijdering", "restriction": "beperking van de verwerking"}
+
+
+def open_request(conn, subject: int, kind: str, annex: str | None, received: dt.date | None,
+                 verified: bool, details: str | None) -> dict:
+    with conn.transaction():
+        rid = conn.execute("select privacy.open_request(%s, %s, %s, %s, %s, %s)",
+                           (subject, kind, annex, received, verified, details)).fetchone()[0]
+    return show(conn, rid, received or dt.date.today())
+
+
+def state(conn, as_of: dt.date) -> list[dict]:
+    return conn.cursor(row_factory=dict_row).execute(
+        "select * from privacy.request_state(%s) order by id", (as_of,)).fetchall()
+
+
+def show(conn, rid: int, as_of: dt.date) -> dict:
+    r = conn.cursor(row_factory=dict_row).execute(
+        "select * from privacy.request_state(%s) where id = %s", (as_of, rid)).fetchone()
+    if r is None:
+        raise ValueError(f"no request {rid} (received on or before {as_of})")
+    return r
+
+
+def verify(conn, rid: int, on: dt.date | None) -> None:
+    with conn.transaction():
+        conn.execute("select privacy.verify_request(%s, %s)", (rid, on))
+
+
+def close(conn, rid: int, decision: str, reason: str, on: dt.date | None) -> dict:
+    """Close with a decision; a granted erasure is carried out first, as dossier_retention, in the
+    same transaction (all or nothing), and its outcome recorded on the request."""
+    on = on or dt.date.today()
+    with conn.transaction():
+        kind = conn.execute("select kind from privacy.subject_request where id = %s", (rid,)).fetchone()
+        if kind is None:
+            raise ValueError(f"no request {rid}")
+        outcome = None
+        if kind[0] == "erasure" and decision != "refused":
+            conn.execute("set local role dossier_retention")
+            outcome = conn.execute("select privacy.erase_subject(%s, %s)", (rid, on)).fetchone()[0]
+            conn.execute("reset role")
+        conn.execute("select privacy.close_request(%s, %s, %s, %s, %s)",
+                     (rid, decision, reason, on, json.dumps(outcome) if outcome is not None else None))
+    return show(conn, rid, on) | {"outcome": outcome}
+
+
+def lift(conn, rid: int, reason: str) -> int:
+    with conn.transaction():
+        return conn.execute("select privacy.lift_restriction(%s, %s)", (rid, reason)).fetchone()[0]
+
+
+def export(conn, rid: int) -> dict:
+    r = conn.cursor(row_factory=dict_row).execute(
+        "select id, subject_id, kind, received_on from privacy.subject_request where id = %s", (rid,)).fetchone()
+    if r is None:
+        raise ValueError(f"no request {rid}")
+    data = conn.execute("select privacy.subject_export(%s)", (r["subject_id"],)).fetchone()[0]
+    return {"request": {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()}} | data
+
+
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, dict | list):
+        return html.escape(json.dumps(v, ensure_ascii=False))
+    return html.escape(str(v))
+
+
+def _table(rows: list[dict]) -> str:
+    cols = [c for c in rows[0] if c != "details"]
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+    body = "".join("<tr>" + "".join(f"<td>{_cell(r.get(c))}</td>" for c in cols) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render_letter(doc: dict) -> str:
+    """The export as a printable Dutch letter (HTML; print to PDF from a browser)."""
+    req = doc["request"]
+    ctrl = (doc.get("controller") or [{}])[0]
+    e = html.escape
+    parts = [
+        "<!doctype html><html lang='nl'><head><meta charset='utf-8'>",
+        f"<title>Inzage persoonsgegevens — verzoek {req['id']}</title>",
+        "<style>body{font-family:serif;max-width:48em;margin:2em auto}table{border-collapse:collapse;"
+        "font-size:9pt;margin:.5em 0}td,th{border:1px solid #999;padding:2px 4px;text-align:left}"
+        "h2{page-break-before:auto}@media print{h2{page-break-before:always}}</style></head><body>",
+        f"<p>{e(ctrl.get('organisation') or '')}<br>{e(ctrl.get('postal_address') or '')}</p>",
+        f"<p>Datum: {e(dt.date.today().isoformat())}<br>Betreft: uw verzoek om {e(KIND_NL.get(req['kind'], req['kind']))} "
+        f"van {e(str(req['received_on']))} (kenmerk {req['id']})</p>",
+        "<p>Geachte heer, mevrouw,</p>",
+        "<p>U heeft gevraagd welke persoonsgegevens wij over u verwerken (artikel 15 AVG, artikel 13 van het "
+        "privacyreglement). Hieronder vindt u per verwerking: de verantwoordelijke, het doel, de categorieën van "
+        "gegevens, de ontvangers, de herkomst van de gegevens, de bewaartermijn en een volledig overzicht van de "
+        "gegevens zelf.</p>",
+        f"<p>Verantwoordelijke: {e(ctrl.get('controller') or '')}, {e(ctrl.get('visiting_address') or '')}.</p>",
+    ]
+    for p in doc.get("processing") or []:
+        parts.append(f"<h2>{e(p['annex'])} — {e(p['name_nl'])}</h2>")
+        parts.append("<h3>Doelen</h3><ul>" + "".join(f"<li>{e(x['clause'])}. {e(x['nl'])}</li>"
+                                                     for x in p.get("purposes") or []) + "</ul>")
+        parts.append("<h3>Categorieën van gegevens</h3><p>" + e(", ".join(x["nl"] for x in p.get("categories") or []))
+                     + "</p>")
+        parts.append("<h3>Ontvangers</h3><ul>" + "".join(f"<li>{e(x['nl'])}</li>" for x in p.get("recipients") or [])
+                     + "</ul>")
+        origin = p.get("origin") or {}
+        parts.append(f"<h3>Herkomst</h3><p>{e(origin.get('register_nl') or '')} (vastgelegd als: "
+                     f"{e(', '.join(origin.get('records') or []))})</p>")
+        parts.append(f"<h3>Bewaartermijn</h3><p>{e(p.get('retention_nl') or '')}</p>")
+        parts.append("<h3>Uw gegevens</h3>")
+        for rec in p.get("records") or []:
+            parts.append(_table([rec]))
+            for table, rows in (rec.get("details") or {}).items():
+                parts.append(f"<h4>{e(table)}</h4>" + _table(rows))
+    parts.append("<p>Tegen dit besluit kunt u bezwaar maken (artikel 13.7: een besluit in de zin van de "
+                 "Algemene wet bestuursrecht). Heeft u een klacht, dan kunt u de klachtenprocedure volgen "
+                 "(artikel 16).</p><p>Met vriendelijke groet,</p>"
+                 f"<p>{e(ctrl.get('controller') or '')}</p></body></html>")
+    return "\n".join(parts)

@@ -1,0 +1,229 @@
+-- Retention (db/schema/V1400__retention.sql): which records are due on a date, the nightly job
+-- (privacy.run_retention, scheduled by db/policies/1900_cron.sql as dossier_cron, a login of
+-- dossier_retention), its statistics exception and its audit redaction.
+--
+-- The job works in batches, each one transaction: keep the statistics, delete the records (their
+-- details go by cascade through dossier.record_key), redact their audit payloads, add the counts
+-- to privacy.retention_log. A run killed half-way leaves whole batches done and nothing half
+-- deleted; the next run recomputes what is due and completes.
+
+-- Every record with its rule, due date and what happens to it on p_as_of:
+-- not_due, due, kept_hold (a legal hold), kept_pension (A2/A3 while an A5 pension matter runs).
+create or replace function privacy.retention_status(p_as_of date)
+    returns table (record_id bigint, annex text, subject_id bigint, org_id bigint, rule text, due_on date,
+                   state text)
+    language sql stable security invoker set search_path = pg_catalog, pg_temp
+as $$
+    with r as (
+        select p.id, p.annex, p.subject_id, p.org_id, rr.rule, rr.pension_exception,
+               case when rr.on_death and p.deceased_on is not null then p.deceased_on
+                    when p.ended_on is null or rr.period is null then null
+                    when p.retention_consent and rr.consent_period is not null
+                    then (p.ended_on + rr.consent_period)::date
+                    else (p.ended_on + rr.period)::date end as due_on
+          from dossier.person_record p
+          join privacy.retention_rule rr on rr.annex = p.annex
+    ),
+    pension as (   -- subjects with a running pension matter (art. 14a "pensioneringsvraagstukken")
+        select distinct a.subject_id
+          from dossier.person_record a join privacy.retention_rule q on q.annex = a.annex
+         where a.annex = 'A5' and (a.ended_on is null or (a.ended_on + q.period)::date > p_as_of)
+    ),
+    held as (
+        select h.subject_id, h.annex from privacy.legal_hold h where h.lifted_at is null
+    )
+    select r.id, r.annex, r.subject_id, r.org_id, r.rule, r.due_on,
+           case when r.due_on is null or r.due_on > p_as_of then 'not_due'
+                when exists (select from held h where h.subject_id = r.subject_id
+                                                  and (h.annex is null or h.annex = r.annex)) then 'kept_hold'
+                when r.pension_exception and r.subject_id in (select subject_id from pension) then 'kept_pension'
+                else 'due' end
+      from r
+$$;
+comment on function privacy.retention_status(date) is
+    'Each record''s retention rule, due date and state on a date (004 art. 14, 15.5; 000).';
+
+-- What the rules do on a date, per annex and rule (dossier retention plan / run --dry-run).
+create or replace function privacy.retention_plan(p_as_of date)
+    returns table (annex text, rule text, due integer, kept_hold integer, kept_pension integer,
+                   next_due_on date, due_within_a_year integer)
+    language sql stable security invoker set search_path = pg_catalog, pg_temp
+as $$
+    select rr.annex, rr.rule,
+           (count(*) filter (where s.state = 'due'))::integer,
+           (count(*) filter (where s.state = 'kept_hold'))::integer,
+           (count(*) filter (where s.state = 'kept_pension'))::integer,
+           min(s.due_on) filter (where s.due_on > p_as_of),
+           (count(*) filter (where s.due_on > p_as_of and s.due_on <= p_as_of + 365))::integer
+      from privacy.retention_rule rr
+      left join privacy.retention_status(p_as_of) s on s.annex = rr.annex
+     group by rr.annex, rr.rule
+     order by rr.annex
+$$;
+
+-- The statistics exception (000 M895: "gebruik van persoonsgegevens voor statistische
+-- toepassingen, niet-herleidbaarheid hierbij het uitgangspunt"): counts per organisation, year of
+-- leaving, age band and gender. SECURITY DEFINER, owned by dossier_mis: it reads the records
+-- through dossier_mis's policy; dossier_retention may only call it.
+drop function if exists mis.keep_training_statistics(bigint[]);
+create function mis.keep_training_statistics(p_records bigint[]) returns integer
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    n integer;
+begin
+    insert into mis.training_history as h (org_id, year_left, age_band, gender, persons, enrolments, completed)
+    select r.org_id, extract(year from coalesce(r.ended_on, r.deceased_on, current_date))::integer,
+           case when r.birth_date is null then 'onbekend'
+                when age(coalesce(r.ended_on, current_date), r.birth_date) < interval '25 years' then '<25'
+                when age(coalesce(r.ended_on, current_date), r.birth_date) < interval '35 years' then '25-34'
+                when age(coalesce(r.ended_on, current_date), r.birth_date) < interval '45 years' then '35-44'
+                when age(coalesce(r.ended_on, current_date), r.birth_date) < interval '55 years' then '45-54'
+                else '55+' end,
+           coalesce(r.gender, '?'), count(distinct r.subject_id),
+           count(e.id), count(e.id) filter (where e.status = 'completed')
+      from dossier.person_record r
+      left join dossier.enrolment e on e.record_id = r.id and e.annex = r.annex
+     where r.annex = 'TP' and r.id = any (p_records)
+     group by 1, 2, 3, 4
+    on conflict (org_id, year_left, age_band, gender) do update
+       set persons = h.persons + excluded.persons, enrolments = h.enrolments + excluded.enrolments,
+           completed = h.completed + excluded.completed;
+    get diagnostics n = row_count;
+    return n;
+end
+$$;
+alter function mis.keep_training_statistics(bigint[]) owner to dossier_mis;
+
+-- Readers of management information see the history with small cells suppressed.
+drop view if exists mis.training_history_report;
+create view mis.training_history_report as
+select o.code as org_code, h.year_left, h.age_band, h.gender,
+       case when h.persons >= privacy.mis_k() then h.persons end as persons,
+       case when h.persons >= privacy.mis_k() then h.enrolments end as enrolments,
+       case when h.persons >= privacy.mis_k() then h.completed end as completed,
+       h.persons < privacy.mis_k() as suppressed
+  from mis.training_history h join dossier.org_unit o on o.id = h.org_id
+ where h.org_id = any (privacy.my_mis_orgs());
+comment on view mis.training_history_report is
+    'Training-passport statistics kept after deletion (000), cells under k persons suppressed.';
+alter view mis.training_history_report owner to dossier_mis;
+
+-- Start a run: log it, and compute once what is due (pg_temp.retention_due, this session only).
+create or replace function privacy.retention_start(p_as_of date) returns bigint
+    language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_run bigint;
+begin
+    insert into privacy.retention_run (as_of) values (p_as_of) returning id into v_run;
+    drop table if exists pg_temp.retention_due;
+    create temp table retention_due as
+    select s.record_id, s.annex, s.subject_id, s.rule, s.state
+      from privacy.retention_status(p_as_of) s where s.state <> 'not_due';
+    create index on pg_temp.retention_due (annex, record_id) where state = 'due';
+    insert into privacy.retention_log (run_id, annex, rule, action, records)
+    select v_run, d.annex, d.rule, d.state, count(*)
+      from pg_temp.retention_due d where d.state <> 'due' group by d.annex, d.rule, d.state;
+    return v_run;
+end
+$$;
+
+-- One batch: statistics first, then the records (details by cascade), then their audit payloads.
+create or replace function privacy.retention_batch(p_run bigint, p_batch integer) returns integer
+    language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_annex text;
+    v_rule text;
+    v_ids bigint[];
+    v_subjects bigint[];
+    n integer;
+    n_redacted integer;
+begin
+    select d.annex, d.rule into v_annex, v_rule
+      from pg_temp.retention_due d where d.state = 'due' order by d.annex, d.record_id limit 1;
+    if v_annex is null then
+        return 0;
+    end if;
+    with b as (
+        delete from pg_temp.retention_due d
+         where d.state = 'due' and d.annex = v_annex
+           and d.record_id in (select x.record_id from pg_temp.retention_due x
+                                where x.state = 'due' and x.annex = v_annex order by x.record_id limit p_batch)
+        returning d.record_id, d.subject_id)
+    select array_agg(b.record_id), array_agg(distinct b.subject_id) into v_ids, v_subjects from b;
+    if exists (select from privacy.retention_rule r where r.annex = v_annex and r.keeps_statistics) then
+        perform mis.keep_training_statistics(v_ids);
+    end if;
+    delete from dossier.person_record p where p.annex = v_annex and p.id = any (v_ids);
+    get diagnostics n = row_count;
+    n_redacted := audit.redact_records(v_subjects, v_ids);
+    insert into privacy.retention_log as l (run_id, annex, rule, action, records, audit_redacted)
+    values (p_run, v_annex, v_rule, 'deleted', n, n_redacted)
+    on conflict (run_id, annex, action) do update
+       set records = l.records + excluded.records, audit_redacted = l.audit_redacted + excluded.audit_redacted,
+           logged_at = clock_timestamp();
+    return greatest(n, 1);  -- a batch whose records someone else deleted meanwhile still counts as done
+end
+$$;
+
+create or replace function privacy.retention_finish(p_run bigint) returns void
+    language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp
+as $$
+begin
+    update privacy.retention_run set status = 'completed', finished_at = clock_timestamp() where id = p_run;
+    drop table if exists pg_temp.retention_due;
+end
+$$;
+
+-- The nightly job (pg_cron, as dossier_cron: a login of dossier_retention). No SET clause: a
+-- procedure with one cannot COMMIT; every name is qualified and the work is done by the
+-- functions above, which pin their search_path.
+create or replace procedure privacy.run_retention(p_as_of date default null, p_batch integer default 5000)
+    language plpgsql security invoker
+as $$
+declare
+    v_run bigint;
+begin
+    if p_batch is null or p_batch < 1 then
+        raise exception 'batch size must be at least 1, not %', p_batch using errcode = 'invalid_parameter_value';
+    end if;
+    v_run := privacy.retention_start(coalesce(p_as_of, current_date));
+    commit;
+    while privacy.retention_batch(v_run, p_batch) > 0 loop
+        commit;
+    end loop;
+    perform privacy.retention_finish(v_run);
+    commit;
+end
+$$;
+comment on procedure privacy.run_retention(date, integer) is
+    'Delete what the retention rules say is due (art. 14, 15.5; 000), in batches; restartable.';
+
+delete from privacy.object_audience where defined_in = '1400_retention';
+insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
+select 'privacy', f, 'dossier_retention', 'EXECUTE', '1400_retention'
+  from unnest(array['retention_status(date)', 'retention_plan(date)', 'retention_start(date)',
+                    'retention_batch(bigint, integer)', 'retention_finish(bigint)',
+                    'run_retention(date, integer)']) f;
+insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in) values
+    ('mis', 'keep_training_statistics(bigint[])', 'dossier_retention', 'EXECUTE', '1400_retention'),
+    ('privacy', 'retention_rule', 'dossier_retention', 'SELECT', '1400_retention'),
+    ('privacy', 'legal_hold', 'dossier_retention', 'SELECT', '1400_retention'),
+    ('privacy', 'retention_run', 'dossier_retention', 'SELECT', '1400_retention'),
+    ('privacy', 'retention_run', 'dossier_retention', 'INSERT', '1400_retention'),
+    ('privacy', 'retention_run', 'dossier_retention', 'UPDATE', '1400_retention'),
+    ('privacy', 'retention_log', 'dossier_retention', 'SELECT', '1400_retention'),
+    ('privacy', 'retention_log', 'dossier_retention', 'INSERT', '1400_retention'),
+    ('privacy', 'retention_log', 'dossier_retention', 'UPDATE', '1400_retention'),
+    ('mis', 'training_history_report', '@mis', 'SELECT', '1400_retention'),
+    -- dossier_mis keeps the history (keep_training_statistics) and reads it (the report view)
+    ('mis', 'training_history', 'dossier_mis', 'SELECT', '1400_retention'),
+    ('mis', 'training_history', 'dossier_mis', 'INSERT', '1400_retention'),
+    ('mis', 'training_history', 'dossier_mis', 'UPDATE', '1400_retention');
+insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
+select 'privacy', t, r, 'SELECT', '1400_retention'
+  from unnest(array['retention_rule', 'legal_hold', 'retention_run', 'retention_log']) t,
+       unnest(array['privacy_officer', 'dossier_admin']::name[]) r;
