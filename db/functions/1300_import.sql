@@ -204,15 +204,20 @@ begin
       from pg_temp.hr_typed t
       join pg_temp.hr_paths p on p.names = t.unit_names
       left join dossier.person_record r on r.org_id = v_org and r.annex = p_annex and r.admin_number = t.person_id
-      left join (select distinct on (e.record_id) e.record_id, e.id, e.position, e.started_on, e.ended_on_job
-                   from dossier.employment e
-                  where e.annex = p_annex and e.org_id = v_org
-                  order by e.record_id, e.started_on desc, e.id desc) e on e.record_id = r.id;
+      -- per record, its latest employment by index: right whatever the (possibly stale) statistics
+      -- say about an organisation that just received 10^5 rows
+      left join lateral (select e.id, e.position, e.started_on, e.ended_on_job
+                           from dossier.employment e
+                          where e.record_id = r.id and e.annex = p_annex
+                          order by e.started_on desc, e.id desc limit 1) e on true;
+    analyze pg_temp.hr_feed;
 
     -- a person the importer knows from the other annex it fills keeps their subject key
-    update pg_temp.hr_feed f set subject_id = o.subject_id
-      from dossier.person_record o
-     where f.is_new and o.org_id = v_org and o.annex <> p_annex and o.admin_number = f.person_id;
+    update pg_temp.hr_feed f
+       set subject_id = (select o.subject_id from dossier.person_record o
+                          where o.org_id = v_org and o.annex = case p_annex when 'A2' then 'TP' else 'A2' end
+                            and o.admin_number = f.person_id)
+     where f.is_new;
     update pg_temp.hr_feed f set subject_id = nextval('dossier.subject_id_seq'), new_subject = true
      where f.subject_id is null;
     update pg_temp.hr_feed f set record_id = nextval('dossier.person_record_id_seq') where f.record_id is null;
