@@ -51,6 +51,10 @@ def up(obj, demo: bool) -> None:
                      "dossier psql --as absence_registrar --unit DEMO-EDU-S2   # the Bijlage 7 absence fields",
                      "dossier psql --as finance_manager --unit DEMO-EDU        # select * from mis.staff_by_unit;",
                      "dossier register show M895                               # the art. 30 register entry",
+                     "dossier demo feed /tmp/staff.csv --persons 500           # a synthetic HR feed, then:",
+                     "dossier import hr /tmp/staff.csv --org DEMO-LOP --dry-run # every row checked, nothing written",
+                     "dossier retention plan --as-of 2030-01-01                # what the bewaartermijnen delete",
+                     "dossier request open --type access --subject 5           # then: dossier request export 1 --format html",
                      "dossier policy check && dossier audit verify"):
             click.echo(f"  .venv/bin/{line}")
     else:
