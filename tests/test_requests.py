@@ -16,11 +16,6 @@ SCHOOL = "DEMO-EDU-S1"
 D = dt.timedelta
 
 
-@pytest.fixture
-def dsn(cluster, demo_db):
-    return cluster.dsn(demo_db)
-
-
 def a2_subject(admin, school: str = SCHOOL) -> int:
     """A subject with an A2 record in the school and records in other annexes too."""
     return admin.execute(
@@ -30,55 +25,55 @@ def a2_subject(admin, school: str = SCHOOL) -> int:
             order by r.subject_id limit 1""", (school + "%",)).fetchone()[0]
 
 
-def req(dsn, *args) -> dict:
-    p = run_cli("request", *args, "--format", "json", dsn=dsn)
+def req(demo_dsn, *args) -> dict:
+    p = run_cli("request", *args, "--format", "json", dsn=demo_dsn)
     assert p.returncode == 0, p.stderr
     return json.loads(p.stdout)
 
 
-def overdue(dsn, as_of: dt.date) -> tuple[int, list[int]]:
-    p = run_cli("request", "list", "--overdue", "--as-of", str(as_of), "--format", "json", dsn=dsn)
+def overdue(demo_dsn, as_of: dt.date) -> tuple[int, list[int]]:
+    p = run_cli("request", "list", "--overdue", "--as-of", str(as_of), "--format", "json", dsn=demo_dsn)
     return p.returncode, [r["id"] for r in json.loads(p.stdout)]
 
 
-def test_deadline_four_weeks_and_overdue_exit_status(dsn, logins):
+def test_deadline_four_weeks_and_overdue_exit_status(demo_dsn, logins):
     subject = a2_subject(logins.admin)
     received = dt.date(2026, 10, 5)
-    r = req(dsn, "open", "--type", "rectification", "--subject", str(subject), "--received", str(received))
+    r = req(demo_dsn, "open", "--type", "rectification", "--subject", str(subject), "--received", str(received))
     assert r["deadline"] == str(received + D(weeks=4)) and r["status"] == "open"
-    assert overdue(dsn, received + D(weeks=4)) == (0, [])
-    assert overdue(dsn, received + D(weeks=4, days=1)) == (1, [r["id"]])
-    closed = req(dsn, "close", str(r["id"]), "--decision", "granted", "--reason", "adres verbeterd",
+    assert overdue(demo_dsn, received + D(weeks=4)) == (0, [])
+    assert overdue(demo_dsn, received + D(weeks=4, days=1)) == (1, [r["id"]])
+    closed = req(demo_dsn, "close", str(r["id"]), "--decision", "granted", "--reason", "adres verbeterd",
                  "--on", str(received + D(days=20)))
     assert (closed["status"], closed["decision"], closed["decision_reason"], closed["overdue"]) == (
         "closed", "granted", "adres verbeterd", False)
-    assert overdue(dsn, received + D(weeks=8)) == (0, [])
-    p = run_cli("request", "close", str(r["id"]), "--decision", "refused", "--reason", "x", dsn=dsn)
+    assert overdue(demo_dsn, received + D(weeks=8)) == (0, [])
+    p = run_cli("request", "close", str(r["id"]), "--decision", "refused", "--reason", "x", dsn=demo_dsn)
     assert p.returncode == 1 and "was closed on" in p.stderr
 
 
-def test_suspension_while_identity_is_verified(dsn, logins):
+def test_suspension_while_identity_is_verified(demo_dsn, logins):
     subject = a2_subject(logins.admin)
     received = dt.date(2026, 10, 5)
-    r = req(dsn, "open", "--type", "access", "--subject", str(subject), "--received", str(received), "--unverified")
+    r = req(demo_dsn, "open", "--type", "access", "--subject", str(subject), "--received", str(received), "--unverified")
     later = received + D(weeks=10)
-    shown = req(dsn, "show", str(r["id"]), "--as-of", str(later))
+    shown = req(demo_dsn, "show", str(r["id"]), "--as-of", str(later))
     assert (shown["status"], shown["overdue"]) == ("suspended", False), "the term stands still (art. 13.2)"
-    assert overdue(dsn, later) == (0, [])
-    run_cli("request", "verify", str(r["id"]), "--on", str(received + D(days=10)), dsn=dsn, check=True)
+    assert overdue(demo_dsn, later) == (0, [])
+    run_cli("request", "verify", str(r["id"]), "--on", str(received + D(days=10)), dsn=demo_dsn, check=True)
     deadline = received + D(weeks=4, days=10)
-    assert req(dsn, "show", str(r["id"]), "--as-of", str(later))["deadline"] == str(deadline)
-    assert overdue(dsn, deadline) == (0, [])
-    assert overdue(dsn, deadline + D(days=1)) == (1, [r["id"]])
-    p = run_cli("request", "verify", str(r["id"]), dsn=dsn)
+    assert req(demo_dsn, "show", str(r["id"]), "--as-of", str(later))["deadline"] == str(deadline)
+    assert overdue(demo_dsn, deadline) == (0, [])
+    assert overdue(demo_dsn, deadline + D(days=1)) == (1, [r["id"]])
+    p = run_cli("request", "verify", str(r["id"]), dsn=demo_dsn)
     assert p.returncode == 1 and "not waiting for identity verification" in p.stderr
 
 
-def test_export_has_every_record_of_the_subject_and_nothing_of_anyone_else(dsn, logins, tmp_path):
+def test_export_has_every_record_of_the_subject_and_nothing_of_anyone_else(demo_dsn, logins, tmp_path):
     admin = logins.admin
     subject = a2_subject(admin)
-    r = req(dsn, "open", "--type", "access", "--subject", str(subject))
-    p = run_cli("request", "export", str(r["id"]), "--format", "json", dsn=dsn, check=True)
+    r = req(demo_dsn, "open", "--type", "access", "--subject", str(subject))
+    p = run_cli("request", "export", str(r["id"]), "--format", "json", dsn=demo_dsn, check=True)
     doc = json.loads(p.stdout)
     # what the database holds about the subject: every record and every detail row
     expected = set(admin.execute("select 'person_record', id from dossier.person_record where subject_id = %s",
@@ -109,13 +104,13 @@ def test_export_has_every_record_of_the_subject_and_nothing_of_anyone_else(dsn, 
     assert not {s for s in others - mine if f'"{s}"' in text}
     # the printable Dutch letter
     out = tmp_path / "inzage.html"
-    run_cli("request", "export", str(r["id"]), "--format", "html", "-o", str(out), dsn=dsn, check=True)
+    run_cli("request", "export", str(r["id"]), "--format", "html", "-o", str(out), dsn=demo_dsn, check=True)
     letter = out.read_text(encoding="utf-8")
     assert "Geachte heer, mevrouw" in letter and "Doelen" in letter and "Ontvangers" in letter
     assert all(s in letter for s in mine)
 
 
-def test_restriction_hides_the_records_from_school_manager_until_lifted(dsn, logins):
+def test_restriction_hides_the_records_from_school_manager_until_lifted(demo_dsn, logins):
     admin = logins.admin
     subject = a2_subject(admin)
     logins.grant("sm_restrict", "school_manager", SCHOOL)
@@ -134,23 +129,23 @@ def test_restriction_hides_the_records_from_school_manager_until_lifted(dsn, log
 
     before_sm, before_hr = seen(sm), seen(hr)
     assert before_sm[0] >= 1 and before_sm[1] >= 1 and before_sm[2] >= 1
-    r = req(dsn, "open", "--type", "objection", "--subject", str(subject), "--annex", "A2")
+    r = req(demo_dsn, "open", "--type", "objection", "--subject", str(subject), "--annex", "A2")
     assert seen(sm) == (0, 0, 0), "restricted records drop out of the school manager's view"
     assert seen(hr) == before_hr, "the HR roles handling the request still see them"
     # nor can the school manager reach them another way
     assert sm.execute("select count(*) from dossier.person_record where subject_id = %s and annex = 'A2'",
                       (subject,)).fetchone()[0] == 0
-    req(dsn, "close", str(r["id"]), "--decision", "refused", "--reason", "geen bijzondere omstandigheden")
+    req(demo_dsn, "close", str(r["id"]), "--decision", "refused", "--reason", "geen bijzondere omstandigheden")
     assert seen(sm) == before_sm, "a refused objection lifts the restriction"
     # a granted restriction stays until lifted explicitly
-    r = req(dsn, "open", "--type", "restriction", "--subject", str(subject))
-    req(dsn, "close", str(r["id"]), "--decision", "granted", "--reason", "juistheid betwist")
+    r = req(demo_dsn, "open", "--type", "restriction", "--subject", str(subject))
+    req(demo_dsn, "close", str(r["id"]), "--decision", "granted", "--reason", "juistheid betwist")
     assert seen(sm) == (0, 0, 0)
-    run_cli("request", "lift", str(r["id"]), "--reason", "juistheid vastgesteld", dsn=dsn, check=True)
+    run_cli("request", "lift", str(r["id"]), "--reason", "juistheid vastgesteld", dsn=demo_dsn, check=True)
     assert seen(sm) == before_sm
 
 
-def test_erasure_deletes_what_no_duty_keeps_and_says_why(dsn, logins):
+def test_erasure_deletes_what_no_duty_keeps_and_says_why(demo_dsn, logins):
     admin = logins.admin
     subject = admin.execute("insert into dossier.subject (org_id) select id from dossier.org_unit "
                             "where code = 'DEMO-EDU' returning id").fetchone()[0]
@@ -161,10 +156,10 @@ def test_erasure_deletes_what_no_duty_keeps_and_says_why(dsn, logins):
                select %s, %s, o.id, o.id, (select min(basis) from privacy.processing_basis where activity = %s),
                       'test', 'Wisser' from dossier.org_unit o where o.code = 'DEMO-EDU' returning id""",
             (annex, subject, annex)).fetchone()[0]
-    r = req(dsn, "open", "--type", "erasure", "--subject", str(subject))
+    r = req(demo_dsn, "open", "--type", "erasure", "--subject", str(subject))
     p = run_cli("request", "close", str(r["id"]), "--decision", "partly_granted", "--reason",
                 "sollicitatiegegevens verwijderd; personeelsdossier valt onder bewaarplicht", "--format", "json",
-                dsn=dsn, check=True)
+                dsn=demo_dsn, check=True)
     outcome = admin.execute("select outcome from privacy.subject_request where id = %s", (r["id"],)).fetchone()[0]
     assert [(o["annex"], o["deleted"], o["kept"]) for o in outcome] == [("A1", 1, 0), ("A2", 0, 1)]
     assert "art. 14a" in outcome[1]["why_kept"]
@@ -181,14 +176,14 @@ def test_erasure_deletes_what_no_duty_keeps_and_says_why(dsn, logins):
                       where o.code = 'DEMO-EDU'""", (hold_subject,))
     admin.execute("insert into privacy.legal_hold (subject_id, reason) "
                   "values (%s, 'klacht bij College voor de Rechten van de Mens')", (hold_subject,))
-    r = req(dsn, "open", "--type", "erasure", "--subject", str(hold_subject))
-    req(dsn, "close", str(r["id"]), "--decision", "partly_granted", "--reason", "bewaarplicht")
+    r = req(demo_dsn, "open", "--type", "erasure", "--subject", str(hold_subject))
+    req(demo_dsn, "close", str(r["id"]), "--decision", "partly_granted", "--reason", "bewaarplicht")
     outcome = admin.execute("select outcome from privacy.subject_request where id = %s", (r["id"],)).fetchone()[0]
     assert outcome == [{"annex": "A1", "deleted": 0, "kept": 1,
                         "why_kept": "wettelijke bewaarplicht (legal hold): klacht bij College voor de Rechten van de Mens"}]
 
 
-def test_privacy_officer_keeps_requests_but_reads_no_personal_data(dsn, logins):
+def test_privacy_officer_keeps_requests_but_reads_no_personal_data(demo_dsn, logins):
     logins.grant("fg_requests", "privacy_officer", "DEMO-EDU")
     fg = logins.connect("fg_requests")
     subject = a2_subject(logins.admin)

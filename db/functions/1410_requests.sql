@@ -100,6 +100,20 @@ begin
 end
 $$;
 
+-- Lift what a request restricted (none in force: 0).
+create or replace function privacy.lift_restrictions_of(p_request bigint, p_reason text) returns integer
+    language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp
+as $$
+declare
+    n integer;
+begin
+    update privacy.restriction set lifted_at = now(), lifted_by = session_user, lift_reason = p_reason
+     where request_id = p_request and lifted_at is null;
+    get diagnostics n = row_count;
+    return n;
+end
+$$;
+
 -- Decide and close (a besluit, art. 13.7). A refused objection or restriction lifts its
 -- restriction; a granted one keeps it until lifted.
 create or replace function privacy.close_request(p_request bigint, p_decision text, p_reason text, p_on date,
@@ -123,9 +137,7 @@ begin
            closed_by = session_user, outcome = p_outcome
      where id = p_request;
     if r.kind in ('objection', 'restriction') and p_decision = 'refused' then
-        update privacy.restriction set lifted_at = now(), lifted_by = session_user,
-               lift_reason = format('verzoek %s afgewezen: %s', p_request, p_reason)
-         where request_id = p_request and lifted_at is null;
+        perform privacy.lift_restrictions_of(p_request, format('verzoek %s afgewezen: %s', p_request, p_reason));
     end if;
 end
 $$;
@@ -134,11 +146,8 @@ create or replace function privacy.lift_restriction(p_request bigint, p_reason t
     language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp
 as $$
 declare
-    n integer;
+    n integer := privacy.lift_restrictions_of(p_request, p_reason);
 begin
-    update privacy.restriction set lifted_at = now(), lifted_by = session_user, lift_reason = p_reason
-     where request_id = p_request and lifted_at is null;
-    get diagnostics n = row_count;
     if n = 0 then
         raise exception 'request % has no restriction in force', p_request using errcode = 'no_data_found';
     end if;
@@ -284,4 +293,4 @@ insert into privacy.object_audience (schema_name, object_name, role, privilege, 
 select 'privacy', f, 'privacy_officer', 'EXECUTE', '1410_requests'
   from unnest(array['request_state(date)', 'open_request(bigint, text, text, date, boolean, text)',
                     'verify_request(bigint, date)', 'close_request(bigint, text, text, date, jsonb)',
-                    'lift_restriction(bigint, text)']) f;
+                    'lift_restriction(bigint, text)', 'lift_restrictions_of(bigint, text)']) f;

@@ -48,7 +48,10 @@ def import_hr(obj, file: Path, org: str, into: str, full: bool, dry_run: bool, e
     show = fmt == "table" and sys.stderr.isatty()
     with obj.connect() as conn, Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(),
                                          TimeElapsedColumn(), disable=not show, transient=True) as bar:
-        total = max(sum(1 for _ in open(file, "rb")) - 1, 0) if show else None
+        total = None
+        if show:
+            with open(file, "rb") as f:
+                total = max(sum(1 for _ in f) - 1, 0)
         task = bar.add_task("rows", total=total)
         try:
             summary = lib.import_hr(conn, file, org, into=into, full=full, dry_run=dry_run, encoding=encoding,
