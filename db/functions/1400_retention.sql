@@ -110,6 +110,20 @@ comment on view mis.training_history_report is
     'Training-passport statistics kept after deletion (000), cells under k persons suppressed.';
 alter view mis.training_history_report owner to dossier_mis;
 
+-- Erase records: delete them (their details go by cascade through dossier.record_key) and null
+-- the audit payloads about them, which the deletion itself has just written too. The one place
+-- both the retention job and an erasure request erase through.
+create or replace function privacy.erase_records(p_records bigint[], p_subjects bigint[],
+                                                 out deleted integer, out redacted integer)
+    language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp
+as $$
+begin
+    delete from dossier.person_record p where p.id = any (p_records);
+    get diagnostics deleted = row_count;
+    redacted := audit.redact_records(p_subjects, p_records);
+end
+$$;
+
 -- Start a run: log it, and compute once what is due (pg_temp.retention_due, this session only).
 create or replace function privacy.retention_start(p_as_of date) returns bigint
     language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp
@@ -157,9 +171,7 @@ begin
     if exists (select from privacy.retention_rule r where r.annex = v_annex and r.keeps_statistics) then
         perform mis.keep_training_statistics(v_ids);
     end if;
-    delete from dossier.person_record p where p.annex = v_annex and p.id = any (v_ids);
-    get diagnostics n = row_count;
-    n_redacted := audit.redact_records(v_subjects, v_ids);
+    select e.deleted, e.redacted into n, n_redacted from privacy.erase_records(v_ids, v_subjects) e;
     insert into privacy.retention_log as l (run_id, annex, rule, action, records, audit_redacted)
     values (p_run, v_annex, v_rule, 'deleted', n, n_redacted)
     on conflict (run_id, annex, action) do update
@@ -207,6 +219,7 @@ insert into privacy.object_audience (schema_name, object_name, role, privilege, 
 select 'privacy', f, 'dossier_retention', 'EXECUTE', '1400_retention'
   from unnest(array['retention_status(date)', 'retention_plan(date)', 'retention_start(date)',
                     'retention_batch(bigint, integer)', 'retention_finish(bigint)',
+                    'erase_records(bigint[], bigint[])',
                     'run_retention(date, integer)']) f;
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in) values
     ('mis', 'keep_training_statistics(bigint[])', 'dossier_retention', 'EXECUTE', '1400_retention'),

@@ -185,9 +185,7 @@ begin
     update pg_temp.erase_plan set erase = false where hold_reason is not null;
     select array_agg(record_id) into v_ids from pg_temp.erase_plan where erase;
     if v_ids is not null then
-        delete from dossier.person_record p
-         where p.id = any (v_ids) and p.annex in (select annex from pg_temp.erase_plan where erase);
-        perform audit.redact_records(array[r.subject_id], v_ids);
+        perform privacy.erase_records(v_ids, array[r.subject_id]);
     end if;
     select coalesce(jsonb_agg(jsonb_build_object(
                'annex', x.annex, 'deleted', x.deleted, 'kept', x.kept,
