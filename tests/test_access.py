@@ -202,6 +202,40 @@ def test_expired_grant_stops_working_before_the_tidy_job(logins):
     assert not admin.execute("select pg_has_role('intern', 'hr_advisor', 'MEMBER')").fetchone()[0]
 
 
+def test_scope_follows_the_unit_tree(logins):
+    """A grant reaches units made or moved into its subtree after it was given (privacy.grant_unit is
+    rebuilt when the tree changes), and stops reaching a unit moved out."""
+    admin = logins.admin
+    logins.grant("tree_sm", "school_manager", SCHOOL)
+    me = logins.connect("tree_sm")
+    before = me.execute("select count(*) from dossier.person_record").fetchone()[0]
+    admin.execute("""insert into dossier.org_unit (code, name, kind, parent_id)
+                     select 'NEW-TEAM', 'Nieuw team', 'team', id from dossier.org_unit where code = %s""", (SCHOOL,))
+    admin.execute("insert into dossier.subject (org_id) select org_id from dossier.org_unit where code = 'NEW-TEAM'")
+    admin.execute("""insert into dossier.person_record (annex, subject_id, org_id, unit_id, legal_basis, source, surname)
+                     select 'A2', max(s.id), u.org_id, u.id, 'contract', 't', 'Nieuwkomer'
+                       from dossier.org_unit u, dossier.subject s where u.code = 'NEW-TEAM' group by u.org_id, u.id""")
+    assert me.execute("select count(*) from dossier.person_record").fetchone()[0] == before + 1
+    admin.execute("update dossier.org_unit set parent_id = (select id from dossier.org_unit where code = %s) "
+                  "where code = 'NEW-TEAM'", (OTHER_SCHOOL,))
+    assert me.execute("select count(*) from dossier.person_record").fetchone()[0] == before
+
+
+def test_scope_views_show_a_login_its_own_grants_only(logins, mallory):
+    logins.grant("other_sm", "school_manager", OTHER_SCHOOL)
+    notices = []
+    mallory.add_notice_handler(lambda d: notices.append(d.message_primary))
+    mallory.execute("create function pg_temp.peek(l name, u bigint) returns boolean language plpgsql cost 0.0000001 "
+                    "as $$ begin raise notice 'saw % %', l, u; return true; end $$")
+    mine = mallory.execute("select count(*) from privacy.my_unit where pg_temp.peek(role, unit_id)").fetchone()[0]
+    assert mine == len(notices) > 0
+    others = logins.admin.execute("select count(*) from privacy.grant_unit where login <> 'Mallory_The_Manager'").fetchone()[0]
+    assert others > 0
+    assert not attempt(mallory, "select * from privacy.grant_unit")
+    for view in ("my_grant", "my_org", "my_subject"):
+        mallory.execute(f"select * from privacy.{view}")  # readable: its own grants only
+
+
 # -- grants shell ----------------------------------------------------------------------------
 def test_grant_revoke_and_register_via_the_shell(cluster, demo_db, logins):
     dsn = cluster.dsn(demo_db)
@@ -391,7 +425,8 @@ def test_creating_a_function_or_a_cron_job(cluster, template, logins, mallory):
 
 
 def test_reading_privacy_and_audit_tables(mallory):
-    for rel in ("privacy.role_grant", "privacy.access_rule", "privacy.setting", "privacy.access_register",
+    for rel in ("privacy.role_grant", "privacy.grant_unit", "privacy.restriction",
+                "privacy.access_rule", "privacy.setting", "privacy.access_register",
                 "audit.change", "audit.chain", "audit.change_metadata",
                 "dossier_migrate.applied"):
         assert not attempt(mallory, f"select * from {rel}"), rel
@@ -466,7 +501,7 @@ def test_duplicate_key_and_foreign_key_errors(logins):
                             and not exists (select from privacy.expected_policy r
                                              where r.command = 'SELECT' and r.role = w.role
                                                and r.table_name = w.table_name
-                                               and (r.using_expr like '%%my_orgs%%'
+                                               and (r.using_expr like '%%privacy.my_org %%'
                                                     -- technical roles: every row of their annexes
                                                     or r.using_expr !~ 'my_'))""").fetchone()[0]
     assert n == 0, "a role writes records it cannot read org-wide: unique keys could reveal hidden rows"

@@ -95,9 +95,39 @@ def test_bulk_insert_of_10000_rows_is_fully_audited(conn, dsn):
     n, txids = conn.execute("select count(*), count(distinct txid) from audit.change where id > %s "
                             "and table_name = 'absence'", (before,)).fetchone()
     assert (n, txids) == (10000, 1)
-    link = conn.execute("select n_entries from audit.chain order by seq desc limit 1").fetchone()[0]
-    assert link == 10000
+    txid = conn.execute("select max(txid) from audit.change").fetchone()[0]
+    assert conn.execute("select audit.seal()").fetchone()[0] >= 10000
+    link = conn.execute("select n_entries from audit.chain where from_txid <= %s and upto_txid > %s",
+                        (txid, txid)).fetchone()[0]
+    assert link >= 10000
     assert verify(dsn)[0] == 0
+
+
+def test_a_record_keeps_its_annex(demo_admin):
+    """Moving a record to another annex partition would run as a DELETE and an INSERT on the
+    partitions, past the update audit: refused (purpose binding, art. 5)."""
+    rec = demo_admin.execute("select id from dossier.person_record where annex = 'A2' order by id limit 1").fetchone()[0]
+    with pytest.raises(psycopg.errors.CheckViolation, match="keeps its annex"):
+        demo_admin.execute("update dossier.person_record set annex = 'A3', admin_number = null where id = %s", (rec,))
+
+
+def test_a_seal_covers_only_finished_transactions(demo_admin, demo_dsn):
+    """An entry of a transaction still running when a seal is made is sealed by the next one."""
+    rec = demo_admin.execute("select id from dossier.person_record where annex = 'A2' order by id limit 1").fetchone()[0]
+    with psycopg.connect(demo_dsn) as other:
+        other.execute("update dossier.person_record set city = 'Eerstestad' where id = %s", (rec,))
+        running = other.execute("select txid_current()").fetchone()[0]
+        demo_admin.execute("select audit.seal()")
+        demo_admin.commit()
+        covered = demo_admin.execute("select count(*) from audit.chain where from_txid <= %s and upto_txid > %s",
+                               (running, running)).fetchone()[0]
+        assert covered == 0
+        other.commit()
+    assert demo_admin.execute("select audit.seal()").fetchone()[0] >= 1
+    link = demo_admin.execute("select seq from audit.chain where from_txid <= %s and upto_txid > %s",
+                        (running, running)).fetchone()
+    assert link is not None
+    assert verify(demo_dsn)[0] == 0
 
 
 def test_append_only_for_everyone_the_owner_included(logins):
@@ -123,6 +153,10 @@ def test_append_only_for_everyone_the_owner_included(logins):
     ("delete from audit.change where id = (select min(id) + 5 from audit.change)", "deleted, inserted or reordered"),
     ("insert into audit.change (current_user_name, table_name, operation, payload, payload_hash, txid) "
      "values ('mallory', 'absence', 'INSERT', '{}', sha256('{}'), 424242)", "out of band"),
+    # into a range already sealed
+    ("insert into audit.change (current_user_name, table_name, operation, payload, payload_hash, txid) "
+     "select 'mallory', 'absence', 'INSERT', '{}', sha256('{}'), min(txid) from audit.change",
+     "deleted, inserted or reordered"),
     ("update audit.change set payload = jsonb_set(payload, '{surname}', '\"Vals\"'), "
      "payload_hash = sha256(convert_to(jsonb_set(payload, '{surname}', '\"Vals\"')::text, 'UTF8')) "
      "where id = (select min(id) from audit.change where table_name = 'person_record')", "deleted, inserted or reordered"),
@@ -132,10 +166,12 @@ def test_append_only_for_everyone_the_owner_included(logins):
      "payload_hash = case when c.id = a.id then b.payload_hash else a.payload_hash end from a, b "
      "where c.id in (a.id, b.id)", "reordered"),
     ("update audit.chain set entries_hash = sha256('x') where seq = 1", "chain link altered"),
+    # the tail of the chain: the next seal would make the link again, the server log keeps it
+    ("delete from audit.chain where seq = (select max(seq) from audit.chain)", "missing from the chain"),
 ])
 def test_tampering_as_superuser_with_triggers_disabled_is_detected(cluster, demo_db, tamper, expect):
     dsn = cluster.dsn(demo_db)
-    assert verify(dsn)[0] == 0
+    assert verify(dsn)[0] == 0  # seals everything committed so far
     with psycopg.connect(dsn, autocommit=True) as su:
         su.execute("set session_replication_role = replica")
         assert su.execute(tamper).rowcount >= 1

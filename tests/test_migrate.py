@@ -183,10 +183,11 @@ def test_cli_migrate_status_and_dry_run(dsn):
 
 def test_cron_jobs_are_scheduled_in_the_cron_database(cluster, template):
     """pg_cron lives in the cluster's `dossier` database (cron.database_name): migrating it
-    schedules the nightly grant expiry and the monthly audit partitions."""
+    schedules the audit seal, the nightly grant expiry and retention, the monthly audit partitions."""
     with psycopg.connect(cluster.dsn("dossier"), autocommit=True) as conn:
         Migrator(conn).run()
         jobs = dict(conn.execute("select jobname, command from cron.job where jobname like 'dossier-%'").fetchall())
     assert jobs == {"dossier-expire-grants": "select privacy.expire_grants()",
                     "dossier-audit-partitions": "select audit.ensure_partitions(3)",
-                    "dossier-retention": "call privacy.run_retention()"}
+                    "dossier-retention": "call privacy.run_retention()",
+                    "dossier-audit-seal": "select audit.seal()"}

@@ -218,7 +218,7 @@ def test_killed_run_leaves_nothing_half_deleted_and_the_next_run_completes(demo_
 def test_cron_job_runs_the_procedure_as_dossier_cron(cluster, template):
     """The job in the cron database (cron.database_name) really runs: scheduled every minute for
     this test, it completes as dossier_cron, and `retention status` turns 0; a last success older
-    than 26 hours turns it 1 again."""
+    than 26 hours turns it 1 again. The audit seal job, every minute, seals a change made meanwhile."""
     cron_dsn = cluster.dsn("dossier")
     with psycopg.connect(cron_dsn, autocommit=True) as conn:
         Migrator(conn).run()
@@ -227,15 +227,25 @@ def test_cron_job_runs_the_procedure_as_dossier_cron(cluster, template):
         assert (user, command) == ("dossier_cron", "call privacy.run_retention()")
         p = run_cli("retention", "status", dsn=cron_dsn)
         assert p.returncode == 1 and "no successful run" in p.stderr
+        # an audited change for the audit seal job (every minute) to seal meanwhile
+        conn.execute("insert into dossier.org_unit (code, name, kind) values ('CRON-SEAL', 'Seal', 'organisation')")
+        conn.execute("insert into dossier.subject (org_id) select id from dossier.org_unit where code = 'CRON-SEAL'")
+        written = conn.execute(
+            """insert into dossier.person_record (annex, subject_id, org_id, unit_id, legal_basis, source, surname)
+               select 'A2', s.id, s.org_id, s.org_id, 'contract', 't', 'Zegel' from dossier.subject s
+                where s.org_id = (select id from dossier.org_unit where code = 'CRON-SEAL') returning txid_current()"""
+        ).fetchone()[0]
         conn.execute("select cron.alter_job(%s, schedule => '* * * * *')", (job,))
         try:
             deadline = time.monotonic() + 130
             while True:
                 r = conn.execute("select status, return_message from cron.job_run_details where jobid = %s "
                                  "and status in ('succeeded', 'failed') order by start_time desc limit 1", (job,)).fetchone()
-                if r:
+                sealed = conn.execute("select count(*) from audit.chain where from_txid <= %s and upto_txid > %s",
+                                      (written, written)).fetchone()[0]
+                if r and sealed:
                     break
-                assert time.monotonic() < deadline, "pg_cron never ran the job"
+                assert time.monotonic() < deadline, f"pg_cron never ran the job ({r}) or the seal ({sealed})"
                 time.sleep(1)
         finally:
             conn.execute("select cron.alter_job(%s, schedule => '30 2 * * *')", (job,))

@@ -39,18 +39,57 @@ def change_log(conn: psycopg.Connection, subject: int | None = None, limit: int 
             order by id desc limit %(n)s""", {"s": subject, "n": limit}).fetchall()
 
 
+def seal(conn: psycopg.Connection) -> int | None:
+    """Seal what has been committed since the last seal (pg_cron does it every minute); the
+    number of entries sealed, or None when this login may not seal."""
+    try:
+        with conn.transaction():
+            return conn.execute("select audit.seal()").fetchone()[0]
+    except psycopg.errors.InsufficientPrivilege:
+        return None
+
+
 def verify(conn: psycopg.Connection) -> dict | None:
     cur = conn.cursor(row_factory=dict_row)
     return cur.execute("select * from audit.verify()").fetchone()
 
 
+SEAL_RE = re.compile(r"dossier audit seal: database (\d+) seq (\d+) chain_hash ([0-9a-f]{64})$")
+
+
+def witness(conn: psycopg.Connection) -> dict | None:
+    """Hold the chain to the seals written to the server log: a link deleted from the tail would
+    otherwise be made again by the next seal. The first seal logged for this database that the
+    chain lacks or has with another hash, {} when all match, None when this login cannot read
+    the server log (a superuser or pg_read_server_files)."""
+    try:
+        with conn.transaction():
+            lines = _log_lines(conn, prefix="dossier audit seal: ")
+    except psycopg.errors.InsufficientPrivilege:
+        return None
+    db = conn.execute("select oid::bigint from pg_database where datname = current_database()").fetchone()[0]
+    chain = {seq: h for seq, h in conn.execute("select seq, encode(chain_hash, 'hex') from audit.chain")}
+    for row in lines:
+        m = SEAL_RE.match(row["message"])
+        if not m or int(m.group(1)) != db:
+            continue
+        seq, logged = int(m.group(2)), m.group(3)
+        if chain.get(seq) != logged:
+            what = "is missing from the chain (links deleted)" if seq not in chain else "differs from the chain"
+            return {"problem": f"seal {seq}, written to the server log at {row['log_time']}, {what}",
+                    "chain_seq": seq, "change_id": None}
+    return {}
+
+
 def counts(conn: psycopg.Connection) -> dict:
-    return dict(zip(("entries", "links"), conn.execute(
-        "select (select count(*) from audit.change), (select count(*) from audit.chain)").fetchone(),
-        strict=True))
+    return dict(zip(("entries", "links", "unsealed"), conn.execute(
+        """select (select count(*) from audit.change), (select count(*) from audit.chain),
+                  (select count(*) from audit.change
+                    where txid >= coalesce((select upto_txid from audit.chain order by seq desc limit 1), 0))"""
+    ).fetchone(), strict=True))
 
 
-def _log_lines(conn: psycopg.Connection) -> list[dict]:
+def _log_lines(conn: psycopg.Connection, prefix: str = "AUDIT: ") -> list[dict]:
     files = [r[0] for r in conn.execute(
         "select name from pg_ls_logdir() where name like '%%.csv' order by modification, name")]
     rows = []
@@ -58,7 +97,7 @@ def _log_lines(conn: psycopg.Connection) -> list[dict]:
         text = conn.execute("select pg_read_file('log/' || %s)", (f,)).fetchone()[0]
         for rec in csv.reader(io.StringIO(text)):
             row = dict(zip(CSV_FIELDS, rec, strict=False))
-            if row.get("message", "").startswith("AUDIT: "):
+            if row.get("message", "").startswith(prefix):
                 rows.append(row)
     return rows
 

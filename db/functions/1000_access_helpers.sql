@@ -1,16 +1,84 @@
--- Row scope helpers for the row policies (004 art. 9, 10.2; Bijlage 7). Scope comes from the
--- login (session_user) and the grants register privacy.role_grant, never from a setting a user
--- can change. Policies call them wrapped as `(select privacy.my_units('role'))`, so each runs
--- once per statement. They are PL/pgSQL so their query plans are cached per session (a SQL
--- function that cannot be inlined is planned again on every call).
---
--- SECURITY DEFINER (all of them): the grants register and the settings are not readable by the
--- roles whose rows they scope.
+-- Row scope for the row policies (004 art. 9, 10.2; Bijlage 7). Scope comes from the login
+-- (session_user) and the grants register privacy.role_grant, never from a setting a user can
+-- change. The grants register and the settings are not readable by the roles whose rows they scope.
 
--- Each helper repeats the "grant in force today" predicate instead of calling a shared function:
--- every extra call inside a policy costs a function invocation per statement.
-drop function if exists privacy.active_grants(name);
+-- The scope views. Policies read them as `unit_id = any (array(select unit_id from
+-- privacy.my_unit where role = '…'))`: an uncorrelated subquery, run once per statement. They are
+-- ordinary views (not security_invoker), so they read the grants register with their owner's
+-- rights, exactly like a SECURITY DEFINER helper, without a function call: a definer function
+-- with a pinned search_path cost ~70 µs a call here (the search path is switched and switched
+-- back), one call per table and statement (bench/bench_rls.py). They have no search_path to hijack:
+-- every name in a view is bound when it is created. security_barrier: a caller's own conditions
+-- never see another login's rows. A login reads its own grants through them, nothing else.
+create or replace view privacy.my_grant with (security_barrier) as
+select g.role, g.unit_id, g.subject_id
+  from privacy.role_grant g
+ where g.login = session_user and g.revoked_at is null
+   and current_date >= g.valid_from
+   and (g.valid_until is null or current_date <= g.valid_until)
+   and pg_catalog.pg_has_role(session_user, g.role, 'MEMBER');
+comment on view privacy.my_grant is 'The grants in force today for this login (session_user).';
 
+-- privacy.grant_unit, rebuilt whenever grants or the unit tree change (statement triggers; both
+-- are small and change seldom). SECURITY DEFINER: the roles that change units (importer, HR) do
+-- not write grant_unit themselves. An advisory lock makes one rebuild at a time.
+create or replace function privacy.rebuild_grant_unit() returns void
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+begin
+    perform pg_catalog.pg_advisory_xact_lock(849301, 2);
+    delete from privacy.grant_unit;
+    insert into privacy.grant_unit (login, role, unit_id, grant_id, valid_from, valid_until)
+    select g.login, g.role, u.id, g.id, g.valid_from, g.valid_until
+      from privacy.role_grant g
+      join dossier.org_unit gu on gu.id = g.unit_id
+      join dossier.org_unit u on u.path like gu.path || '%'
+     where g.revoked_at is null;
+end
+$$;
+comment on function privacy.rebuild_grant_unit() is 'Rebuild privacy.grant_unit from the grants and the unit tree.';
+
+create or replace function privacy.refresh_grant_unit() returns trigger
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+begin
+    perform privacy.rebuild_grant_unit();
+    return null;
+end
+$$;
+
+drop trigger if exists role_grant_units on privacy.role_grant;
+create trigger role_grant_units after insert or update or delete on privacy.role_grant
+    for each statement execute function privacy.refresh_grant_unit();
+drop trigger if exists org_unit_grant_units on dossier.org_unit;
+create trigger org_unit_grant_units after insert or update or delete on dossier.org_unit
+    for each statement execute function privacy.refresh_grant_unit();
+select privacy.rebuild_grant_unit();  -- grants made before this file (or before a change to it)
+
+create or replace view privacy.my_unit with (security_barrier) as
+select gu.role, gu.unit_id
+  from privacy.grant_unit gu
+ where gu.login = session_user
+   and current_date >= gu.valid_from
+   and (gu.valid_until is null or current_date <= gu.valid_until)
+   and pg_catalog.pg_has_role(session_user, gu.role, 'MEMBER');
+comment on view privacy.my_unit is 'Units in the subtrees this login was granted each role for, today.';
+
+create or replace view privacy.my_org with (security_barrier) as
+select g.role, u.org_id
+  from privacy.my_grant g
+  join dossier.org_unit u on u.id = g.unit_id;
+comment on view privacy.my_org is 'Organisations in which this login holds each role today (org-wide scope).';
+
+create or replace view privacy.my_subject with (security_barrier) as
+select g.subject_id from privacy.my_grant g where g.role = 'employee_self';
+comment on view privacy.my_subject is 'The data subject this login is (employee_self, art. 13).';
+
+-- The same scopes as arrays, for SQL outside the row policies (MIS, reports). PL/pgSQL, so the
+-- query plan is cached per session (a SQL function that cannot be inlined is planned again on
+-- every call). SECURITY DEFINER: the views are not granted to every caller of these.
 create or replace function privacy.my_units(p_role name) returns bigint[]
     language plpgsql stable security definer
     set search_path = pg_catalog, pg_temp
@@ -18,14 +86,7 @@ as $$
 declare
     result bigint[];
 begin
-    select coalesce(array_agg(distinct u.id order by u.id), '{}') into result
-      from privacy.role_grant g
-      join dossier.org_unit gu on gu.id = g.unit_id
-      join dossier.org_unit u on u.path like gu.path || '%'
-     where g.login = session_user and g.role = p_role and g.revoked_at is null
-       and current_date >= g.valid_from
-       and (g.valid_until is null or current_date <= g.valid_until)
-       and pg_catalog.pg_has_role(session_user, p_role, 'MEMBER');
+    select coalesce(array_agg(distinct unit_id order by unit_id), '{}') into result from privacy.my_unit where role = p_role;
     return result;
 end
 $$;
@@ -39,13 +100,7 @@ as $$
 declare
     result bigint[];
 begin
-    select coalesce(array_agg(distinct u.org_id order by u.org_id), '{}') into result
-      from privacy.role_grant g
-      join dossier.org_unit u on u.id = g.unit_id
-     where g.login = session_user and g.role = p_role and g.revoked_at is null
-       and current_date >= g.valid_from
-       and (g.valid_until is null or current_date <= g.valid_until)
-       and pg_catalog.pg_has_role(session_user, p_role, 'MEMBER');
+    select coalesce(array_agg(distinct org_id order by org_id), '{}') into result from privacy.my_org where role = p_role;
     return result;
 end
 $$;
@@ -59,12 +114,7 @@ as $$
 declare
     result bigint[];
 begin
-    select coalesce(array_agg(distinct g.subject_id order by g.subject_id), '{}') into result
-      from privacy.role_grant g
-     where g.login = session_user and g.role = 'employee_self' and g.revoked_at is null
-       and current_date >= g.valid_from
-       and (g.valid_until is null or current_date <= g.valid_until)
-       and pg_catalog.pg_has_role(session_user, 'employee_self', 'MEMBER');
+    select coalesce(array_agg(distinct subject_id order by subject_id), '{}') into result from privacy.my_subject;
     return result;
 end
 $$;
@@ -77,14 +127,8 @@ as $$
 declare
     result bigint[];
 begin
-    select coalesce(array_agg(distinct u.org_id order by u.org_id), '{}') into result
-      from privacy.role_grant g
-      join privacy.app_role r on r.role = g.role and r.mis
-      join dossier.org_unit u on u.id = g.unit_id
-     where g.login = session_user and g.revoked_at is null
-       and current_date >= g.valid_from
-       and (g.valid_until is null or current_date <= g.valid_until)
-       and pg_catalog.pg_has_role(session_user, g.role, 'MEMBER');
+    select coalesce(array_agg(distinct o.org_id order by o.org_id), '{}')
+      into result from privacy.my_org o join privacy.app_role r on r.role = o.role and r.mis;
     return result;
 end
 $$;

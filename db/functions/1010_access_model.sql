@@ -149,9 +149,9 @@ create or replace function privacy.scope_expr(p_role name, p_scope text) returns
     language sql immutable security invoker set search_path = pg_catalog, pg_temp
 as $$
     select case p_scope
-        when 'org' then format('org_id = any ((select privacy.my_orgs(%L))::bigint[])', p_role)
-        when 'unit' then format('unit_id = any ((select privacy.my_units(%L))::bigint[])', p_role)
-        when 'self' then 'subject_id = any ((select privacy.my_subjects())::bigint[])'
+        when 'org' then format('org_id = any (array(select org_id from privacy.my_org where role = %L))', p_role)
+        when 'unit' then format('unit_id = any (array(select unit_id from privacy.my_unit where role = %L))', p_role)
+        when 'self' then 'subject_id = any (array(select subject_id from privacy.my_subject))'
     end
 $$;
 
@@ -163,7 +163,7 @@ as $$
     select case when p_role = 'employee_self'
                   or exists (select from privacy.app_role r where r.role = p_role and r.handles_requests)
                 then ''
-                else ' and not (subject_id = any ((select privacy.restricted_subjects())::bigint[]) '
+                else ' and not (subject_id = any (array(select subject_id from privacy.my_restricted)) '
                      'and privacy.is_restricted(annex, subject_id))' end
 $$;
 
@@ -194,8 +194,8 @@ select w.table_name, (w.command || '_' || w.role)::name, w.role, upper(w.command
 union all
 -- the subject key: writers of records see and create the keys of their organisations
 select 'subject'::name, (p.cmd || '_' || w.role)::name, w.role, upper(p.cmd),
-       case when p.cmd = 'select' then format('org_id = any ((select privacy.my_orgs(%L))::bigint[])', w.role) end,
-       case when p.cmd = 'insert' then format('org_id = any ((select privacy.my_orgs(%L))::bigint[])', w.role) end
+       case when p.cmd = 'select' then privacy.scope_expr(w.role, 'org') end,
+       case when p.cmd = 'insert' then privacy.scope_expr(w.role, 'org') end
   from (select distinct role from writes where table_name = 'person_record' and command = 'insert') w,
        (values ('select'), ('insert')) p(cmd)
 union all

@@ -160,6 +160,9 @@ values ('privacy', 'role_grant', 'dossier_admin', 'INSERT', '1030_grants'),
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
 select 'privacy', f, '@users', 'EXECUTE', '1030_grants'
   from unnest(array['my_units(name)', 'my_orgs(name)', 'my_subjects()', 'my_mis_orgs()', 'mis_k()']) f;
+insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
+select 'privacy', v, '@users', 'SELECT', '1030_grants'
+  from unnest(array['my_grant', 'my_unit', 'my_org', 'my_subject']) v;
 -- the domains' checks and the canonical forms run as the writing role
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
 select 'dossier', f, '@users', 'EXECUTE', '1030_grants'

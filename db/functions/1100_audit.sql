@@ -1,6 +1,6 @@
 -- Change audit (db/schema/V1100__audit.sql): capture, chain, redaction, verification, partitions.
 
--- Statement-level capture with transition tables (bulk loads stay fast).
+-- INSERT, DELETE, TRUNCATE: statement-level capture with transition tables (bulk loads stay fast).
 -- SECURITY DEFINER: no application role may INSERT into audit.change itself, so entries cannot
 -- be forged; the role in effect is read from the `role` setting, which only SET ROLE changes.
 create or replace function audit.capture() returns trigger
@@ -11,7 +11,6 @@ declare
     who name := case when pg_catalog.current_setting('role') = 'none' then session_user
                      else pg_catalog.current_setting('role')::name end;
     app text := pg_catalog.current_setting('application_name');
-    n bigint;
 begin
     if tg_op = 'INSERT' then
         insert into audit.change (current_user_name, application_name, table_name, operation, annex,
@@ -27,63 +26,114 @@ begin
                coalesce((j->>'record_id')::bigint, (j->>'id')::bigint), (j->>'id')::bigint,
                j, pg_catalog.sha256(pg_catalog.convert_to(j::text, 'UTF8'))
           from (select pg_catalog.to_jsonb(r) as j from old_rows r offset 0) s;
-    elsif tg_op = 'UPDATE' then
-        insert into audit.change (current_user_name, application_name, table_name, operation, annex,
-                                  subject_id, record_id, row_id, payload, payload_hash)
-        select who, app, tg_table_name, 'UPDATE', p.nj->>'annex', (p.nj->>'subject_id')::bigint,
-               coalesce((p.nj->>'record_id')::bigint, (p.nj->>'id')::bigint), (p.nj->>'id')::bigint,
-               d.diff, pg_catalog.sha256(pg_catalog.convert_to(d.diff::text, 'UTF8'))
-          from (select pg_catalog.to_jsonb(o) as oj, pg_catalog.to_jsonb(nw) as nj
-                  from old_rows o join new_rows nw on nw.id = o.id offset 0) p
-         cross join lateral (
-                select pg_catalog.jsonb_object_agg(k, pg_catalog.jsonb_build_array(p.oj->k, p.nj->k)) as diff
-                  from pg_catalog.jsonb_object_keys(p.nj) k
-                 where (p.oj->k) is distinct from (p.nj->k) and k <> 'updated_at') d
-         where d.diff is not null;
     else  -- TRUNCATE: one entry for the statement
         insert into audit.change (current_user_name, application_name, table_name, operation, payload,
                                   payload_hash)
         values (who, app, tg_table_name, 'TRUNCATE', null, pg_catalog.sha256(''::bytea));
     end if;
-    get diagnostics n = row_count;
-    if n > 0 then
-        insert into audit.pending (txid) values (pg_catalog.txid_current()) on conflict do nothing;
-    end if;
     return null;
 end
 $$;
-comment on function audit.capture() is 'Write audit.change rows for a statement on a personal-data table.';
+comment on function audit.capture() is 'Write audit.change rows for an INSERT, DELETE or TRUNCATE statement on a personal-data table.';
 
--- At commit (deferred constraint trigger on audit.pending): link this transaction's entries into
--- the chain. An advisory lock makes the links one transaction at a time; in READ COMMITTED each
--- statement below sees the link committed just before (chain_prev_unique stops a fork otherwise).
--- SECURITY DEFINER: the chain tables are written by no application role.
-create or replace function audit.link_transaction() returns trigger
+-- Updates, row by row: only the changed columns, {column: [old, new]} as their text forms, found
+-- by `hstore(new) - hstore(old)` (C). A row trigger without transition tables: for the common
+-- single-row update this costs about a third of the statement trigger it replaces (which stored
+-- both rows in tuplestores, joined them and walked every column as jsonb), and a bulk update
+-- paid that walk per row anyway. An update that changes nothing but updated_at writes nothing.
+-- Its argument names the table (the parent, where a row trigger fires on a partition).
+-- SECURITY DEFINER, like capture().
+create or replace function audit.capture_update() returns trigger
     language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp
 as $$
 declare
-    prev bytea;
-    e record;
+    o ext.hstore := ext.hstore(old);
+    n ext.hstore := ext.hstore(new);
+    diff jsonb;
 begin
-    perform pg_catalog.pg_advisory_xact_lock(849301, 1);
-    select c.chain_hash into prev from audit.chain c order by c.seq desc limit 1;
-    select count(*) as n, min(id) as first_id, max(id) as last_id,
-           pg_catalog.sha256(pg_catalog.string_agg(payload_hash, ''::bytea order by id)) as entries_hash
-      into e from audit.change where txid = new.txid;
-    if e.n > 0 then
-        insert into audit.chain (txid, n_entries, first_id, last_id, entries_hash, prev_hash, chain_hash)
-        values (new.txid, e.n, e.first_id, e.last_id, e.entries_hash, coalesce(prev, '\x00'),
-                pg_catalog.sha256(coalesce(prev, '\x00') || e.entries_hash));
+    select pg_catalog.jsonb_object_agg(e.key, pg_catalog.jsonb_build_array(o operator(ext.->) e.key, e.value))
+      into diff
+      from ext.each(n operator(ext.-) o) e
+     where e.key <> 'updated_at';
+    if diff is not null then
+        insert into audit.change (current_user_name, application_name, table_name, operation, annex,
+                                  subject_id, record_id, row_id, payload, payload_hash)
+        values (case when pg_catalog.current_setting('role') = 'none' then session_user
+                     else pg_catalog.current_setting('role')::name end,
+                pg_catalog.current_setting('application_name'), tg_argv[0], 'UPDATE',
+                n operator(ext.->) 'annex', (n operator(ext.->) 'subject_id')::bigint,
+                coalesce(n operator(ext.->) 'record_id', n operator(ext.->) 'id')::bigint,
+                (n operator(ext.->) 'id')::bigint,
+                diff, pg_catalog.sha256(pg_catalog.convert_to(diff::text, 'UTF8')));
     end if;
-    delete from audit.pending where txid = new.txid;
     return null;
 end
 $$;
+comment on function audit.capture_update() is 'Write an audit.change row for each updated row of a personal-data table.';
 
-drop trigger if exists pending_link on audit.pending;
-create constraint trigger pending_link after insert on audit.pending
-    deferrable initially deferred for each row execute function audit.link_transaction();
+-- A record keeps its annex (purpose binding, art. 5: another purpose is another record). This
+-- also keeps the audit whole: an UPDATE moving a row to another annex partition runs as a DELETE
+-- and an INSERT on the partitions, which fire neither capture_update nor the parent's statement
+-- triggers.
+create or replace function audit.refuse_annex_change() returns trigger
+    language plpgsql security invoker
+    set search_path = pg_catalog, pg_temp
+as $$
+begin
+    raise exception 'person_record %: a record keeps its annex (% -> % refused; make a new record for another purpose)',
+        old.id, old.annex, new.annex
+        using errcode = 'check_violation', column = 'annex';
+end
+$$;
+drop trigger if exists person_record_annex_fixed on dossier.person_record;
+create trigger person_record_annex_fixed before update of annex on dossier.person_record
+    for each row when (old.annex is distinct from new.annex) execute function audit.refuse_annex_change();
+
+-- Seal (db/schema/V1420__audit_seals.sql): link the entries of every transaction that finished
+-- since the last seal into the chain. Run by pg_cron every minute and by `dossier audit verify`
+-- before it verifies. Entries are written without waiting for anyone; what a seal protects is
+-- what was committed before it (an entry forged between two seals is sealed with the rest: the
+-- interval is the window, docs/architecture.md). Each link is also written to the server log,
+-- where deleting links from the chain cannot reach it. An advisory lock makes one seal at a time.
+-- SECURITY DEFINER: the chain is written by no application role.
+drop function if exists audit.link_transaction() cascade;
+create or replace function audit.seal() returns integer
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    last record;
+    lo bigint;
+    hi bigint := pg_catalog.txid_snapshot_xmin(pg_catalog.txid_current_snapshot());
+    e record;
+    link record;
+begin
+    perform pg_catalog.pg_advisory_xact_lock(849301, 1);
+    select c.upto_txid, c.chain_hash into last from audit.chain c order by c.seq desc limit 1;
+    lo := coalesce(last.upto_txid, (select min(c.txid) from audit.change c));
+    if lo is null or hi <= lo then
+        return 0;
+    end if;
+    select count(*) as n, min(id) as first_id, max(id) as last_id,
+           pg_catalog.sha256(pg_catalog.string_agg(payload_hash, ''::bytea order by id)) as entries_hash
+      into e from audit.change where txid >= lo and txid < hi;
+    if e.n = 0 then
+        return 0;   -- nothing to seal: the next seal covers this range too
+    end if;
+    insert into audit.chain (from_txid, upto_txid, n_entries, first_id, last_id, entries_hash, prev_hash, chain_hash)
+    values (lo, hi, e.n, e.first_id, e.last_id, e.entries_hash, coalesce(last.chain_hash, '\x00'),
+            pg_catalog.sha256(coalesce(last.chain_hash, '\x00') || e.entries_hash))
+    returning seq, chain_hash into link;
+    -- the witness outside the database: `dossier audit verify` holds the chain to these lines
+    raise log 'dossier audit seal: database % seq % chain_hash %',
+        (select d.oid from pg_catalog.pg_database d where d.datname = pg_catalog.current_database()),
+        link.seq, pg_catalog.encode(link.chain_hash, 'hex');
+    return e.n;
+end
+$$;
+comment on function audit.seal() is
+    'Link the audit entries of every transaction finished since the last seal into the chain; returns how many.';
 
 -- Append-only: no UPDATE, DELETE or TRUNCATE for anyone, the owner included — except the
 -- redaction of a payload (erasure), which keeps every other column and the hash.
@@ -122,7 +172,7 @@ create trigger change_no_truncate before truncate on audit.change
     for each statement execute function audit.refuse_change();
 drop trigger if exists chain_append_only on audit.chain;
 create trigger chain_append_only before update or delete on audit.chain
-    for each row execute function audit.refuse_change();
+    for each statement execute function audit.refuse_change();  -- refused even when no row matches
 drop trigger if exists chain_no_truncate on audit.chain;
 create trigger chain_no_truncate before truncate on audit.chain
     for each statement execute function audit.refuse_change();
@@ -203,7 +253,7 @@ begin
     loop
         exit when p.upto > keep_from;
         select ch.seq, ch.chain_hash into last from audit.chain ch
-         where ch.last_id <= (select coalesce(max(id), 0) from audit.change where at < p.upto)
+         where ch.first_id <= (select coalesce(max(id), 0) from audit.change where at < p.upto)
          order by ch.seq desc limit 1;
         insert into audit.dropped_partition (partition_name, upto, last_seq, last_chain_hash)
         values (p.relname, p.upto, last.seq, last.chain_hash);
@@ -247,13 +297,14 @@ begin
         end if;
         select count(*) as n, min(id) as first_id, max(id) as last_id,
                pg_catalog.sha256(pg_catalog.string_agg(payload_hash, ''::bytea order by id)) as h
-          into e from audit.change where txid = l.txid;
+          into e from audit.change where txid >= l.from_txid and txid < l.upto_txid;
         if e.n <> l.n_entries or e.h is distinct from l.entries_hash or e.first_id <> l.first_id
            or e.last_id <> l.last_id then
-            select c.id into bad from audit.change c where c.txid = l.txid
+            select c.id into bad from audit.change c where c.txid >= l.from_txid and c.txid < l.upto_txid
              order by c.id limit 1;
-            problem := pg_catalog.format('entries of transaction %s were deleted, inserted or reordered '
-                                         '(%s entries now, %s when linked)', l.txid, e.n, l.n_entries);
+            problem := pg_catalog.format('entries of transactions %s to %s were deleted, inserted or reordered '
+                                         '(%s entries now, %s when sealed)', l.from_txid, l.upto_txid - 1,
+                                         e.n, l.n_entries);
             chain_seq := l.seq; change_id := coalesce(bad.id, l.first_id); return next; return;
         end if;
         prev := l.chain_hash;
@@ -267,13 +318,27 @@ begin
         problem := 'entry modified: its payload does not match its hash';
         change_id := e.id; return next; return;
     end loop;
+    -- a transaction id not issued yet cannot have written anything
     for e in
-        select c.id, c.txid from audit.change c
-         where not exists (select from audit.chain ch where ch.txid = c.txid)
-           and not exists (select from audit.pending p where p.txid = c.txid)
+        select c.id from audit.change c
+         where c.txid >= pg_catalog.txid_snapshot_xmax(pg_catalog.txid_current_snapshot())
          order by c.id limit 1
     loop
-        problem := 'entry inserted out of band: its transaction is not in the chain';
+        problem := 'entry inserted out of band: its transaction id has not been issued yet';
+        change_id := e.id; return next; return;
+    end loop;
+    -- below the last seal every entry lies in a sealed range (links made per transaction before
+    -- V1420 leave gaps between them)
+    for e in
+        select c.id from audit.change c
+          left join lateral (select ch.upto_txid from audit.chain ch where ch.from_txid <= c.txid
+                              order by ch.from_txid desc limit 1) k on true
+         where c.txid < (select ch.upto_txid from audit.chain ch order by ch.seq desc limit 1)
+           and (k.upto_txid is null or k.upto_txid <= c.txid)
+           and c.at >= coalesce(anchor.upto, '-infinity')
+         order by c.id limit 1
+    loop
+        problem := 'entry inserted out of band: its transaction is in no sealed range';
         change_id := e.id; return next; return;
     end loop;
 end
@@ -293,7 +358,10 @@ delete from privacy.object_audience where defined_in = '1100_audit';
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in) values
     ('audit', 'redact_subject(bigint)', 'dossier_retention', 'EXECUTE', '1100_audit'),
     ('audit', 'redact_records(bigint[], bigint[])', 'dossier_retention', 'EXECUTE', '1100_audit'),
-    ('audit', 'drop_expired_partitions()', 'dossier_retention', 'EXECUTE', '1100_audit');
+    ('audit', 'drop_expired_partitions()', 'dossier_retention', 'EXECUTE', '1100_audit'),
+    -- anyone who verifies may seal first (`dossier audit verify`)
+    ('audit', 'seal()', 'privacy_officer', 'EXECUTE', '1100_audit'),
+    ('audit', 'seal()', 'dossier_admin', 'EXECUTE', '1100_audit');
 -- the privacy officer reads audit metadata, not payloads (contract §3)
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
 select 'audit', t, 'privacy_officer', 'SELECT', '1100_audit'

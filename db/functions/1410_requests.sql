@@ -2,23 +2,15 @@
 -- restriction of processing, erasure and the access export.
 
 -- Row policies (privacy.expected_policy) hide restricted records from every role that does not
--- handle requests: `not (subject_id = any ((select privacy.restricted_subjects())) and
--- privacy.is_restricted(annex, subject_id))`; the array test is cheap, the exact test runs only
--- for restricted subjects. SECURITY DEFINER (both): privacy.restriction is not readable by the
--- roles whose rows it hides.
-create or replace function privacy.restricted_subjects() returns bigint[]
-    language plpgsql stable security definer
-    set search_path = pg_catalog, pg_temp
-as $$
-declare
-    result bigint[];
-begin
-    select coalesce(array_agg(distinct r.subject_id), '{}') into result
-      from privacy.restriction r where r.lifted_at is null;
-    return result;
-end
-$$;
-comment on function privacy.restricted_subjects() is 'Subjects with processing restricted (art. 13.6; AVG art. 18).';
+-- handle requests: `not (subject_id = any (array(select subject_id from privacy.my_restricted))
+-- and privacy.is_restricted(annex, subject_id))`; the array test is cheap, the exact test (per
+-- annex) runs only for restricted subjects. The view and the function run with their owner's
+-- rights: privacy.restriction itself is not readable by the roles whose rows it hides. What
+-- remains (docs/security.md): a role the clause applies to can list the restricted subject ids,
+-- as it could with any helper its own policies call.
+create or replace view privacy.my_restricted with (security_barrier) as
+select r.subject_id from privacy.restriction r where r.lifted_at is null;
+comment on view privacy.my_restricted is 'Subjects with processing restricted (art. 13.6; AVG art. 18): ids only.';
 
 create or replace function privacy.is_restricted(p_annex text, p_subject bigint) returns boolean
     language plpgsql stable security definer
@@ -276,9 +268,10 @@ comment on function privacy.subject_export(bigint) is
 delete from privacy.object_audience where defined_in = '1410_requests';
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
 select 'privacy', f, '@users', 'EXECUTE', '1410_requests'
-  from unnest(array['restricted_subjects()', 'is_restricted(text, bigint)']) f;
+  from unnest(array['is_restricted(text, bigint)']) f;
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in) values
-    ('privacy', 'restricted_subjects()', 'dossier_mis', 'EXECUTE', '1410_requests'),
+    ('privacy', 'my_restricted', '@users', 'SELECT', '1410_requests'),
+    ('privacy', 'my_restricted', 'dossier_mis', 'SELECT', '1410_requests'),
     ('privacy', 'is_restricted(text, bigint)', 'dossier_mis', 'EXECUTE', '1410_requests'),
     ('privacy', 'erase_subject(bigint, date)', 'dossier_retention', 'EXECUTE', '1410_requests'),
     ('privacy', 'subject_request', 'dossier_retention', 'SELECT', '1410_requests');

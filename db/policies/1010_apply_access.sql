@@ -1,3 +1,6 @@
 -- Derive the live grants and row policies from the access matrix (1000_access_matrix.sql).
 -- Re-runs after every schema change, so a new table gets its grants and policies.
 call privacy.apply_access();
+
+-- Helpers the policies no longer call (replaced by the scope views, 1000_access_helpers.sql).
+drop function if exists privacy.restricted_subjects();

@@ -14,8 +14,9 @@ begin
         execute format('drop trigger if exists audit_truncate on dossier.%I', t);
         execute format('create trigger audit_insert after insert on dossier.%I referencing new table as new_rows '
                        'for each statement execute function audit.capture()', t);
-        execute format('create trigger audit_update after update on dossier.%I referencing old table as old_rows '
-                       'new table as new_rows for each statement execute function audit.capture()', t);
+        -- the table's own name as argument: on a partitioned table the row trigger fires on the partition
+        execute format('create trigger audit_update after update on dossier.%I '
+                       'for each row execute function audit.capture_update(%L)', t, t);
         execute format('create trigger audit_delete after delete on dossier.%I referencing old table as old_rows '
                        'for each statement execute function audit.capture()', t);
         execute format('create trigger audit_truncate after truncate on dossier.%I '

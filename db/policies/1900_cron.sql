@@ -1,7 +1,8 @@
 -- dossier:run-as superuser
--- Nightly and monthly jobs (pg_cron, only in the database named by cron.database_name):
+-- Jobs (pg_cron, only in the database named by cron.database_name): seal the audit chain every
+-- minute; nightly and monthly:
 -- close expired grants and drop their memberships (they stop working at valid_until already,
--- privacy.my_units and friends), make next months' audit partitions ahead of time, and run
+-- privacy.my_unit and the other scope views), make next months' audit partitions ahead of time, and run
 -- retention (004 art. 14, 15.5; 000) as dossier_cron, a login whose only role is
 -- dossier_retention: pg_cron runs a job as its username, and a NOLOGIN group role cannot be one.
 -- The cluster runs jobs in background workers (cron.use_background_workers), which need no
@@ -25,6 +26,8 @@ begin
     end if;
     perform cron.schedule('dossier-expire-grants', '15 2 * * *', 'select privacy.expire_grants()');
     perform cron.schedule('dossier-audit-partitions', '0 3 1 * *', 'select audit.ensure_partitions(3)');
+    -- the audit chain: seal every minute what was committed (db/schema/V1420__audit_seals.sql)
+    perform cron.schedule('dossier-audit-seal', '* * * * *', 'select audit.seal()');
     perform cron.schedule_in_database('dossier-retention', '30 2 * * *', 'call privacy.run_retention()',
                                       pg_catalog.current_database(), 'dossier_cron', true);
 end

@@ -9,7 +9,7 @@ select is((select rolcanlogin from pg_roles where rolname = 'dossier_owner'), fa
           'dossier_owner never logs in');
 
 select schemas_are(array['public', 'dossier', 'privacy', 'audit', 'reporting', 'mis',
-                         'dossier_migrate'],
+                         'dossier_migrate', 'ext'],
                    'exactly the expected schemas (pg_cron lives only in cron.database_name)');
 
 select is((select nspowner::regrole::text from pg_namespace where nspname = 'privacy'),

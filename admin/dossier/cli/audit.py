@@ -35,22 +35,36 @@ def audit_log(obj, subject: int | None, limit: int, fmt: str) -> None:
 
 
 @audit.command("verify")
+@click.option("--no-seal", is_flag=True, help="verify what is sealed without sealing what was committed since")
 @format_option()
 @click.pass_obj
-def audit_verify(obj, fmt: str) -> None:
+def audit_verify(obj, no_seal: bool, fmt: str) -> None:
     """Check the hash chain and every entry; exit 1 naming the first entry modified, deleted,
     inserted out of band or reordered.
+
+    First seals what was committed since the last seal (the `dossier-audit-seal` job does so
+    every minute), so every finished transaction is covered; entries of transactions still
+    running are counted as not yet sealed. Then holds the chain to the copy of every seal in
+    the server log (needs a superuser or pg_read_server_files), so links deleted from its tail
+    are found too.
 
     Example: dossier audit verify
     """
     with obj.connect() as conn:
+        if not no_seal:
+            lib.seal(conn)
         bad = lib.verify(conn)
+        logged = lib.witness(conn)
+        bad = bad or logged
         n = lib.counts(conn)
     if bad:
         emit([bad], fmt, ["problem", "chain_seq", "change_id"], title="audit verify: FAILED")
         raise SystemExit(1)
     if fmt == "table":
-        click.echo(f"audit verified: {n['entries']} entries in {n['links']} chained transactions")
+        click.echo(f"audit verified: {n['entries']} entries, {n['links']} seals in the chain"
+                   + (f"; {n['unsealed']} entries not yet sealed" if n["unsealed"] else "")
+                   + ("; the server log's copy of the seals not checked (needs pg_read_server_files)"
+                      if logged is None else ""))
     else:
         emit([], fmt, ["problem", "chain_seq", "change_id"])
 
