@@ -1,7 +1,7 @@
 -- dossier:run-as superuser
 -- hstore (contrib) for the audit of updates (004 art. 10): `hstore(new) - hstore(old)` finds the
--- changed columns of a row in C; the jsonb walk over every column it replaces cost about three
--- times as much per update (db/functions/1100_audit.sql, bench/bench_audit.py).
+-- changed columns of a row in C, without a jsonb walk over every column
+-- (db/functions/1100_audit.sql, bench/bench_audit.py).
 create schema if not exists ext authorization dossier_owner;
 comment on schema ext is 'Extensions the dossier functions use (hstore); nothing in it is granted to application roles.';
 create extension if not exists hstore schema ext;
