@@ -76,50 +76,9 @@ create or replace view privacy.my_subject with (security_barrier) as
 select g.subject_id from privacy.my_grant g where g.role = 'employee_self';
 comment on view privacy.my_subject is 'The data subject this login is (employee_self, art. 13).';
 
--- The same scopes as arrays, for SQL outside the row policies (MIS, reports). PL/pgSQL, so the
+-- The MIS orgs as an array, for the MIS views (SQL outside the row policies). PL/pgSQL, so the
 -- query plan is cached per session (a SQL function that cannot be inlined is planned again on
--- every call). SECURITY DEFINER: the views are not granted to every caller of these.
-create or replace function privacy.my_units(p_role name) returns bigint[]
-    language plpgsql stable security definer
-    set search_path = pg_catalog, pg_temp
-as $$
-declare
-    result bigint[];
-begin
-    select coalesce(array_agg(distinct unit_id order by unit_id), '{}') into result from privacy.my_unit where role = p_role;
-    return result;
-end
-$$;
-comment on function privacy.my_units(name) is
-    'Units in the subtrees this login was granted the role for, today.';
-
-create or replace function privacy.my_orgs(p_role name) returns bigint[]
-    language plpgsql stable security definer
-    set search_path = pg_catalog, pg_temp
-as $$
-declare
-    result bigint[];
-begin
-    select coalesce(array_agg(distinct org_id order by org_id), '{}') into result from privacy.my_org where role = p_role;
-    return result;
-end
-$$;
-comment on function privacy.my_orgs(name) is
-    'Organisations in which this login holds the role today (org-wide scope).';
-
-create or replace function privacy.my_subjects() returns bigint[]
-    language plpgsql stable security definer
-    set search_path = pg_catalog, pg_temp
-as $$
-declare
-    result bigint[];
-begin
-    select coalesce(array_agg(distinct subject_id order by subject_id), '{}') into result from privacy.my_subject;
-    return result;
-end
-$$;
-comment on function privacy.my_subjects() is 'The data subject this login is (employee_self, art. 13).';
-
+-- every call). SECURITY DEFINER: the views are not granted to dossier_mis.
 create or replace function privacy.my_mis_orgs() returns bigint[]
     language plpgsql stable security definer
     set search_path = pg_catalog, pg_temp

@@ -159,7 +159,7 @@ values ('privacy', 'role_grant', 'dossier_admin', 'INSERT', '1030_grants'),
 -- the scope helpers run inside every row policy, as the querying role
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
 select 'privacy', f, '@users', 'EXECUTE', '1030_grants'
-  from unnest(array['my_units(name)', 'my_orgs(name)', 'my_subjects()', 'my_mis_orgs()', 'mis_k()']) f;
+  from unnest(array['my_mis_orgs()', 'mis_k()']) f;
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
 select 'privacy', v, '@users', 'SELECT', '1030_grants'
   from unnest(array['my_grant', 'my_unit', 'my_org', 'my_subject']) v;

@@ -2,5 +2,9 @@
 -- Re-runs after every schema change, so a new table gets its grants and policies.
 call privacy.apply_access();
 
--- Helpers the policies no longer call (replaced by the scope views, 1000_access_helpers.sql).
+-- Helpers the policies no longer call (replaced by the scope views, 1000_access_helpers.sql),
+-- dropped once the policies that called them are gone.
 drop function if exists privacy.restricted_subjects();
+drop function if exists privacy.my_units(name);
+drop function if exists privacy.my_orgs(name);
+drop function if exists privacy.my_subjects();
