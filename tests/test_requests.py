@@ -145,6 +145,41 @@ def test_restriction_hides_the_records_from_school_manager_until_lifted(demo_dsn
     assert seen(sm) == before_sm
 
 
+def test_rows_added_for_a_restricted_subject_stay_hidden_and_no_role_writes_the_flag(demo_dsn, logins):
+    """The policies test a `restricted` flag on every row (V1450): rows inserted while a
+    restriction is in force are flagged too, and nobody can clear or set the flag by hand."""
+    admin = logins.admin
+    subject = a2_subject(admin)
+    logins.grant("sm_flag", "school_manager", SCHOOL)
+    logins.grant("hr_flag", "hr_officer", "DEMO-EDU")
+    sm, hr = logins.connect("sm_flag"), logins.connect("hr_flag")
+    record = admin.execute("select id from dossier.person_record where subject_id = %s and annex = 'A2'",
+                           (subject,)).fetchone()[0]
+    r = req(demo_dsn, "open", "--type", "objection", "--subject", str(subject), "--annex", "A2")
+    # the HR officer handles the request and keeps working on the dossier
+    new_job = hr.execute("insert into dossier.employment (record_id, position, started_on) "
+                         "values (%s, 'Conciërge', date '2026-09-01') returning id", (record,)).fetchone()[0]
+    assert admin.execute("select restricted from dossier.employment where id = %s", (new_job,)).fetchone()[0]
+    assert sm.execute("select count(*) from dossier.employment where subject_id = %s",
+                      (subject,)).fetchone()[0] == 0, "a row added during the restriction is hidden too"
+    # the flag is nobody's to write: not the handler's, not the school manager's
+    for conn, stmt in ((hr, "update dossier.person_record set restricted = false where subject_id = %s"),
+                       (hr, "update dossier.employment set restricted = false where subject_id = %s"),
+                       (sm, "update dossier.employment set restricted = false where subject_id = %s")):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(stmt, (subject,))
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        hr.execute("insert into dossier.employment (record_id, position, started_on, restricted) "
+                   "values (%s, 'Conciërge', date '2026-09-01', false)", (record,))
+    # other annexes of the subject are not restricted by an A2 objection
+    assert admin.execute("select bool_or(restricted) from dossier.person_record where subject_id = %s "
+                         "and annex <> 'A2'", (subject,)).fetchone()[0] is False
+    req(demo_dsn, "close", str(r["id"]), "--decision", "refused", "--reason", "geen bijzondere omstandigheden")
+    assert sm.execute("select count(*) from dossier.employment where id = %s", (new_job,)).fetchone()[0] == 1
+    assert admin.execute("select count(*) from dossier.person_record where subject_id = %s and restricted",
+                         (subject,)).fetchone()[0] == 0
+
+
 def test_erasure_deletes_what_no_duty_keeps_and_says_why(demo_dsn, logins):
     admin = logins.admin
     subject = admin.execute("insert into dossier.subject (org_id) select id from dossier.org_unit "

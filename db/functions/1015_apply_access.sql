@@ -19,12 +19,24 @@ begin
     loop
         foreach sch in array array['dossier', 'privacy', 'audit', 'reporting', 'mis'] loop
             execute format('revoke all on all tables in schema %I from %s', sch, grantee);
-            execute format('revoke all on all routines in schema %I from %s', sch, grantee);
             execute format('revoke all on all sequences in schema %I from %s', sch, grantee);
             if grantee <> 'dossier_mis' or sch <> 'mis' then  -- it owns the MIS views: keeps CREATE on mis
                 execute format('revoke all on schema %I from %s', sch, grantee);
             end if;
         end loop;
+    end loop;
+
+    -- routines: those of dossier_owner and dossier_mis (privacy.sync_restricted() belongs to
+    -- dossier_retention, db/functions/1420_restricted.sql, and keeps what that file gives it: nothing)
+    for r in select p.oid::regprocedure as routine
+               from pg_catalog.pg_proc p
+              where p.pronamespace in (select oid from pg_catalog.pg_namespace
+                                        where nspname in ('dossier', 'privacy', 'audit', 'reporting', 'mis'))
+                and p.proowner in ('dossier_owner'::regrole, 'dossier_mis'::regrole)
+    loop
+        execute format('revoke all on routine %s from public, %s', r.routine,
+                       (select string_agg(quote_ident(role), ', ') from privacy.app_role where role <> 'dossier_owner')
+                       || ', dossier_mis, dossier_auditor');
     end loop;
 
     -- row security on every personal-data table, its partitions, and the subject keys

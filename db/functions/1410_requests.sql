@@ -2,27 +2,8 @@
 -- restriction of processing, erasure and the access export.
 
 -- Row policies (privacy.expected_policy) hide restricted records from every role that does not
--- handle requests: `not (subject_id = any (array(select subject_id from privacy.my_restricted))
--- and privacy.is_restricted(annex, subject_id))`; the array test is cheap, the exact test (per
--- annex) runs only for restricted subjects. The view and the function run with their owner's
--- rights: privacy.restriction itself is not readable by the roles whose rows it hides. What
--- remains (docs/security.md): a role the clause applies to can list the restricted subject ids,
--- as it could with any helper its own policies call.
-create or replace view privacy.my_restricted with (security_barrier) as
-select r.subject_id from privacy.restriction r where r.lifted_at is null;
-comment on view privacy.my_restricted is 'Subjects with processing restricted (art. 13.6; AVG art. 18): ids only.';
-
-create or replace function privacy.is_restricted(p_annex text, p_subject bigint) returns boolean
-    language plpgsql stable security definer
-    set search_path = pg_catalog, pg_temp
-as $$
-begin
-    return exists (select from privacy.restriction r
-                    where r.subject_id = p_subject and r.lifted_at is null
-                      and (r.annex is null or r.annex = p_annex));
-end
-$$;
-comment on function privacy.is_restricted(text, bigint) is 'Whether the subject''s records of this annex are restricted.';
+-- handle requests: `not restricted`, a flag on every personal-data row that follows
+-- privacy.restriction (db/functions/1420_restricted.sql).
 
 -- Every request with its deadline on a date: four weeks after receipt (13.3, 13.4, 13.6) plus
 -- the days the term stood still while identity was being verified (13.2).
@@ -266,13 +247,9 @@ comment on function privacy.subject_export(bigint) is
     'Everything art. 13 lists about one subject, as JSON (controller, data per annex, purposes, categories, recipients, origin).';
 
 delete from privacy.object_audience where defined_in = '1410_requests';
-insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
-select 'privacy', f, '@users', 'EXECUTE', '1410_requests'
-  from unnest(array['is_restricted(text, bigint)']) f;
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in) values
-    ('privacy', 'my_restricted', '@users', 'SELECT', '1410_requests'),
-    ('privacy', 'my_restricted', 'dossier_mis', 'SELECT', '1410_requests'),
-    ('privacy', 'is_restricted(text, bigint)', 'dossier_mis', 'EXECUTE', '1410_requests'),
+    -- it keeps the restricted flags (db/functions/1420_restricted.sql)
+    ('privacy', 'restriction', 'dossier_retention', 'SELECT', '1410_requests'),
     ('privacy', 'erase_subject(bigint, date)', 'dossier_retention', 'EXECUTE', '1410_requests'),
     ('privacy', 'subject_request', 'dossier_retention', 'SELECT', '1410_requests');
 -- the privacy officer keeps the requests (contract §3: "requests")

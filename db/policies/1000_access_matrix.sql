@@ -140,9 +140,17 @@ insert into privacy.technical_access (role, object_name, privilege, columns, ann
     -- The retention job (004 art. 14, 15.5; 000 Bewaartermijn) reads a record's keys and retention
     -- clock, never its contents, and deletes it; the details go by the cascading foreign keys.
     ('dossier_retention', 'person_record', 'SELECT',
-     '{id,annex,subject_id,org_id,unit_id,ended_on,retention_consent,deceased_on}', null,
+     '{id,annex,subject_id,org_id,unit_id,ended_on,retention_consent,deceased_on,restricted}', null,
      'the retention clock'),
     ('dossier_retention', 'person_record', 'DELETE', null, null, 'expired records (art. 14)');
+-- It also carries out restrictions (art. 13.6; db/functions/1420_restricted.sql): it reads the
+-- keys of every personal-data row and sets its `restricted` flag, nothing else.
+insert into privacy.technical_access (role, object_name, privilege, columns, annexes, note)
+select 'dossier_retention', p.table_name, x.privilege, x.columns, null, x.note
+  from privacy.personal_table p,
+       (values ('SELECT', '{annex,subject_id,restricted}'::text[], 'whose rows a restriction concerns'),
+               ('UPDATE', '{restricted}'::text[], 'restricted processing (art. 13.6)')) x(privilege, columns, note)
+ where not (p.table_name = 'person_record' and x.privilege = 'SELECT');
 
 -- Art. 13.5, 13.6: the HR roles that make mutations handle the requests; they keep seeing
 -- restricted records (everyone else stops seeing them until the restriction is lifted).

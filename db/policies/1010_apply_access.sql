@@ -8,3 +8,6 @@ drop function if exists privacy.restricted_subjects();
 drop function if exists privacy.my_units(name);
 drop function if exists privacy.my_orgs(name);
 drop function if exists privacy.my_subjects();
+-- The restriction lookups the policies called before the rows carried a flag (V1450).
+drop view if exists privacy.my_restricted;
+drop function if exists privacy.is_restricted(text, bigint);

@@ -185,7 +185,7 @@ select throws_ok(
     'Bijlage 2 lid 2g: absence stores a reason code, never the nature of an illness');
 
 select columns_are('dossier', 'absence',
-    array['id', 'record_id', 'annex', 'org_id', 'unit_id', 'subject_id', 'created_at',
+    array['id', 'record_id', 'annex', 'org_id', 'unit_id', 'subject_id', 'created_at', 'restricted',
           'first_day', 'last_day', 'percentage', 'reason_code'],
     'absence has no column for the nature of an illness (Bijlage 2 lid 2g)');
 

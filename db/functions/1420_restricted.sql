@@ -1,0 +1,87 @@
+-- dossier:run-as superuser
+-- The `restricted` flag of every personal-data row (db/schema/V1450__restricted_flag.sql; 004
+-- art. 13.6, AVG art. 18) follows privacy.restriction. The row policies hide flagged rows from
+-- every role but those handling requests (privacy.restriction_expr).
+--
+-- Who writes the flag: privacy.sync_restricted(), as dossier_retention (SECURITY DEFINER, owned by it),
+-- the technical role that already carries out what requests decide (erasure). Its privileges
+-- for this are in the access matrix (db/policies/1000_access_matrix.sql: read the keys and the
+-- flag, update the flag, every row); dossier_owner has no row policy of its own (FORCE ROW LEVEL
+-- SECURITY), so a function of its could not reach the rows. No application role may write the
+-- flag. Superuser file: it hands the functions to dossier_retention.
+
+-- One trigger function, so that it calls nothing (privacy.apply_access() revokes EXECUTE from
+-- every application role, owners included): on privacy.restriction, the subjects of the
+-- restrictions placed, lifted or removed; on a personal-data table, the subjects of the rows
+-- inserted who are restricted (one join with the restrictions in force; usually none). Every row
+-- of those subjects, in every personal-data table, gets the flag privacy.restriction gives it.
+create or replace function privacy.sync_restricted() returns trigger
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_subjects bigint[];
+    t name;
+begin
+    if tg_table_name <> 'restriction' then
+        select array_agg(distinct n.subject_id) into v_subjects
+          from new_rows n join privacy.restriction r on r.subject_id = n.subject_id
+         where r.lifted_at is null;
+    elsif tg_op = 'INSERT' then
+        select array_agg(distinct n.subject_id) into v_subjects from new_rows n;
+    elsif tg_op = 'UPDATE' then
+        select array_agg(distinct s) into v_subjects
+          from (select n.subject_id from new_rows n union select o.subject_id from old_rows o) x(s);
+    else
+        select array_agg(distinct o.subject_id) into v_subjects from old_rows o;
+    end if;
+    if v_subjects is null then
+        return null;
+    end if;
+    for t in select c.relname
+               from pg_catalog.pg_class c
+               join pg_catalog.pg_attribute a on a.attrelid = c.oid
+              where c.relnamespace = 'dossier'::regnamespace and c.relkind in ('r', 'p')
+                and not c.relispartition and a.attname = 'restricted' and not a.attisdropped
+              order by c.relname loop
+        execute format($u$
+            update dossier.%I x set restricted = not x.restricted
+             where x.subject_id = any ($1)
+               and x.restricted <> exists (select from privacy.restriction r
+                                            where r.subject_id = x.subject_id and r.lifted_at is null
+                                              and (r.annex is null or r.annex = x.annex))$u$, t)
+        using v_subjects;
+    end loop;
+    return null;
+end
+$$;
+comment on function privacy.sync_restricted() is
+    'Set the restricted flag of every row of the subjects concerned from privacy.restriction (art. 13.6).';
+
+do $owner$
+declare
+    t name;
+begin
+    alter function privacy.sync_restricted() owner to dossier_retention;
+    revoke all on function privacy.sync_restricted() from public;
+    for t in select c.relname
+               from pg_catalog.pg_class c
+               join pg_catalog.pg_attribute a on a.attrelid = c.oid
+              where c.relnamespace = 'dossier'::regnamespace and c.relkind in ('r', 'p')
+                and not c.relispartition and a.attname = 'restricted' and not a.attisdropped loop
+        execute format('create or replace trigger %I after insert on dossier.%I '
+                       'referencing new table as new_rows for each statement '
+                       'execute function privacy.sync_restricted()', t || '_restricted', t);
+        -- also under session_replication_role = replica (bulk loads), like record_key_sync
+        execute format('alter table dossier.%I enable always trigger %I', t, t || '_restricted');
+    end loop;
+end
+$owner$;
+
+create or replace trigger restriction_placed after insert on privacy.restriction
+    referencing new table as new_rows for each statement execute function privacy.sync_restricted();
+create or replace trigger restriction_changed after update on privacy.restriction
+    referencing old table as old_rows new table as new_rows
+    for each statement execute function privacy.sync_restricted();
+create or replace trigger restriction_removed after delete on privacy.restriction
+    referencing old table as old_rows for each statement execute function privacy.sync_restricted();
