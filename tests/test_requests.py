@@ -171,6 +171,11 @@ def test_rows_added_for_a_restricted_subject_stay_hidden_and_no_role_writes_the_
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         hr.execute("insert into dossier.employment (record_id, position, started_on, restricted) "
                    "values (%s, 'Conciërge', date '2026-09-01', false)", (record,))
+    # nor to read: which subjects are restricted is not for the roles it hides them from
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        sm.execute("select count(*) from dossier.person_record where restricted")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        sm.execute("select privacy.sync_restricted()")
     # other annexes of the subject are not restricted by an A2 objection
     assert admin.execute("select bool_or(restricted) from dossier.person_record where subject_id = %s "
                          "and annex <> 'A2'", (subject,)).fetchone()[0] is False
