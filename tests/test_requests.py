@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+import time
 
 import psycopg
 import pytest
@@ -183,6 +185,42 @@ def test_rows_added_for_a_restricted_subject_stay_hidden_and_no_role_writes_the_
     assert sm.execute("select count(*) from dossier.employment where id = %s", (new_job,)).fetchone()[0] == 1
     assert admin.execute("select count(*) from dossier.person_record where subject_id = %s and restricted",
                          (subject,)).fetchone()[0] == 0
+
+
+def test_a_restriction_placed_during_an_insert_still_flags_its_rows(demo_dsn, logins):
+    """The insert checked for restrictions before the restriction existed; the restriction waits
+    for the inserting transaction to commit, then flags its rows too."""
+    admin = logins.admin
+    subject = a2_subject(admin)
+    record = admin.execute("select id from dossier.person_record where subject_id = %s and annex = 'A2'",
+                           (subject,)).fetchone()[0]
+    logins.grant("hr_race", "hr_officer", "DEMO-EDU")
+    hr = logins.connect("hr_race")
+    hr.autocommit = False
+    job = hr.execute("insert into dossier.employment (record_id, position, started_on) "
+                     "values (%s, 'Conciërge', date '2026-09-01') returning id", (record,)).fetchone()[0]
+    errors: list[BaseException] = []
+
+    def place() -> None:
+        try:
+            with psycopg.connect(demo_dsn, autocommit=True, application_name="place_restriction") as c:
+                c.execute("insert into privacy.restriction (subject_id, annex) values (%s, 'A2')", (subject,))
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    placer = threading.Thread(target=place)
+    placer.start()
+    for _ in range(200):  # until the restriction waits on the open insert (at most 20 s)
+        waiting = admin.execute("select count(*) from pg_stat_activity where application_name = 'place_restriction' "
+                                "and wait_event_type = 'Lock' and wait_event = 'advisory'").fetchone()[0]
+        if waiting:
+            break
+        time.sleep(0.1)
+    assert waiting == 1, "placing the restriction waits for the transaction inserting rows of the subject"
+    hr.commit()
+    placer.join(30)
+    assert not placer.is_alive() and not errors, errors
+    assert admin.execute("select restricted from dossier.employment where id = %s", (job,)).fetchone()[0]
 
 
 def test_erasure_deletes_what_no_duty_keeps_and_says_why(demo_dsn, logins):

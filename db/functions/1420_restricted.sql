@@ -8,13 +8,21 @@
 -- for this are in the access matrix (db/policies/1000_access_matrix.sql: read the keys and the
 -- flag, update the flag, every row); dossier_owner has no row policy of its own (FORCE ROW LEVEL
 -- SECURITY), so a function of its could not reach the rows. No application role may write the
--- flag. Superuser file: it hands the functions to dossier_retention.
+-- flag. Superuser file: it hands the function to dossier_retention (privacy.apply_access()
+-- manages only the routines of dossier_owner and dossier_mis, so it keeps these privileges).
 
 -- One trigger function, so that it calls nothing (privacy.apply_access() revokes EXECUTE from
 -- every application role, owners included): on privacy.restriction, the subjects of the
 -- restrictions placed, lifted or removed; on a personal-data table, the subjects of the rows
 -- inserted who are restricted (one join with the restrictions in force; usually none). Every row
 -- of those subjects, in every personal-data table, gets the flag privacy.restriction gives it.
+-- Rows never move to another subject or annex (subject_id is in no UPDATE privilege, the annex
+-- is fixed: person_record_annex_fixed), so inserts and restriction changes are all there is.
+--
+-- A restriction placed while another transaction inserts rows of the same subject: the insert
+-- checks under a shared advisory lock, a restriction change flags under the exclusive one, so
+-- one waits for the other to commit, and the later one (a new snapshot per statement, READ
+-- COMMITTED) sees the other's rows (tests/test_requests.py).
 create or replace function privacy.sync_restricted() returns trigger
     language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp
@@ -24,16 +32,20 @@ declare
     t name;
 begin
     if tg_table_name <> 'restriction' then
+        perform pg_catalog.pg_advisory_xact_lock_shared(849301, 3);
         select array_agg(distinct n.subject_id) into v_subjects
           from new_rows n join privacy.restriction r on r.subject_id = n.subject_id
          where r.lifted_at is null;
-    elsif tg_op = 'INSERT' then
-        select array_agg(distinct n.subject_id) into v_subjects from new_rows n;
-    elsif tg_op = 'UPDATE' then
-        select array_agg(distinct s) into v_subjects
-          from (select n.subject_id from new_rows n union select o.subject_id from old_rows o) x(s);
     else
-        select array_agg(distinct o.subject_id) into v_subjects from old_rows o;
+        perform pg_catalog.pg_advisory_xact_lock(849301, 3);
+        if tg_op = 'INSERT' then
+            select array_agg(distinct n.subject_id) into v_subjects from new_rows n;
+        elsif tg_op = 'UPDATE' then
+            select array_agg(distinct s) into v_subjects
+              from (select n.subject_id from new_rows n union select o.subject_id from old_rows o) x(s);
+        else
+            select array_agg(distinct o.subject_id) into v_subjects from old_rows o;
+        end if;
     end if;
     if v_subjects is null then
         return null;
