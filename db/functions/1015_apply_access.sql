@@ -11,12 +11,13 @@ as $$
 declare
     r record;
     grantee text;
+    grantees text[];
     sch text;
     tbl text;
 begin
-    for grantee in select quote_ident(role) from privacy.app_role where role <> 'dossier_owner'
-                   union all select 'public' union all select 'dossier_mis' union all select 'dossier_auditor'
-    loop
+    grantees := array(select quote_ident(role) from privacy.app_role where role <> 'dossier_owner'
+                      union select 'public' union select 'dossier_mis' union select 'dossier_auditor');
+    foreach grantee in array grantees loop
         foreach sch in array array['dossier', 'privacy', 'audit', 'reporting', 'mis'] loop
             execute format('revoke all on all tables in schema %I from %s', sch, grantee);
             execute format('revoke all on all sequences in schema %I from %s', sch, grantee);
@@ -34,9 +35,7 @@ begin
                                         where nspname in ('dossier', 'privacy', 'audit', 'reporting', 'mis'))
                 and p.proowner in ('dossier_owner'::regrole, 'dossier_mis'::regrole)
     loop
-        execute format('revoke all on routine %s from public, %s', r.routine,
-                       (select string_agg(quote_ident(role), ', ') from privacy.app_role where role <> 'dossier_owner')
-                       || ', dossier_mis, dossier_auditor');
+        execute format('revoke all on routine %s from %s', r.routine, array_to_string(grantees, ', '));
     end loop;
 
     -- row security on every personal-data table, its partitions, and the subject keys

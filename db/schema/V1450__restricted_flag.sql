@@ -8,8 +8,8 @@
 --
 -- The flag follows privacy.restriction: the trigger function privacy.sync_restricted()
 -- (db/functions/1420_restricted.sql) sets it when a restriction is placed or lifted and on rows
--- inserted for a restricted subject.
--- No application role may write it (it is in no column privilege; privacy.technical_column).
+-- inserted for a restricted subject. No application role may write it: the only column privilege
+-- on it is dossier_retention's, the owner of that function (db/policies/1000_access_matrix.sql).
 -- Superuser: the rows already restricted are flagged here, past the row policies.
 
 do $add$
