@@ -250,6 +250,7 @@ delete from privacy.object_audience where defined_in = '1410_requests';
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in) values
     -- it keeps the restricted flags (db/functions/1420_restricted.sql)
     ('privacy', 'restriction', 'dossier_retention', 'SELECT', '1410_requests'),
+    ('privacy', 'personal_table', 'dossier_retention', 'SELECT', '1410_requests'),
     ('privacy', 'erase_subject(bigint, date)', 'dossier_retention', 'EXECUTE', '1410_requests'),
     ('privacy', 'subject_request', 'dossier_retention', 'SELECT', '1410_requests');
 -- the privacy officer keeps the requests (contract §3: "requests")

@@ -50,12 +50,7 @@ begin
     if v_subjects is null then
         return null;
     end if;
-    for t in select c.relname
-               from pg_catalog.pg_class c
-               join pg_catalog.pg_attribute a on a.attrelid = c.oid
-              where c.relnamespace = 'dossier'::regnamespace and c.relkind in ('r', 'p')
-                and not c.relispartition and a.attname = 'restricted' and not a.attisdropped
-              order by c.relname loop
+    for t in select p.table_name from privacy.personal_table p order by 1 loop
         execute format($u$
             update dossier.%I x set restricted = not x.restricted
              where x.subject_id = any ($1)
@@ -76,11 +71,7 @@ declare
 begin
     alter function privacy.sync_restricted() owner to dossier_retention;
     revoke all on function privacy.sync_restricted() from public;
-    for t in select c.relname
-               from pg_catalog.pg_class c
-               join pg_catalog.pg_attribute a on a.attrelid = c.oid
-              where c.relnamespace = 'dossier'::regnamespace and c.relkind in ('r', 'p')
-                and not c.relispartition and a.attname = 'restricted' and not a.attisdropped loop
+    for t in select p.table_name from privacy.personal_table p order by 1 loop
         execute format('create or replace trigger %I after insert on dossier.%I '
                        'referencing new table as new_rows for each statement '
                        'execute function privacy.sync_restricted()', t || '_restricted', t);

@@ -29,5 +29,9 @@ begin
 end
 $add$;
 
+-- Detail tables made later start from the template, so they have the flag too.
+alter table dossier.detail_base add column restricted boolean not null default false;
+comment on column dossier.detail_base.restricted is 'Processing restricted (art. 13.6); see privacy.sync_restricted().';
+
 insert into privacy.technical_column (column_name, reason) values
     ('restricted', 'processing restricted (art. 13.6), kept from privacy.restriction; written by no role');
