@@ -11,8 +11,7 @@
 -- flag. Superuser file: it hands the function to dossier_retention (privacy.apply_access()
 -- manages only the routines of dossier_owner and dossier_mis, so it keeps these privileges).
 
--- One trigger function, so that it calls nothing (privacy.apply_access() revokes EXECUTE from
--- every application role, owners included): on privacy.restriction, the subjects of the
+-- One trigger function for both kinds of trigger: on privacy.restriction, the subjects of the
 -- restrictions placed, lifted or removed; on a personal-data table, the subjects of the rows
 -- inserted who are restricted (one join with the restrictions in force; usually none). Every row
 -- of those subjects, in every personal-data table, gets the flag privacy.restriction gives it.

@@ -10,7 +10,9 @@
 -- (db/functions/1420_restricted.sql) sets it when a restriction is placed or lifted and on rows
 -- inserted for a restricted subject. No application role may write it: the only column privilege
 -- on it is dossier_retention's, the owner of that function (db/policies/1000_access_matrix.sql).
--- Superuser: the rows already restricted are flagged here, past the row policies.
+-- Superuser: the rows already restricted are flagged here, past the row policies (the same test
+-- as privacy.sync_restricted(), which cannot run yet: the privileges it needs come later, from
+-- db/policies/).
 
 do $add$
 declare
@@ -34,4 +36,4 @@ alter table dossier.detail_base add column restricted boolean not null default f
 comment on column dossier.detail_base.restricted is 'Processing restricted (art. 13.6); see privacy.sync_restricted().';
 
 insert into privacy.technical_column (column_name, reason) values
-    ('restricted', 'processing restricted (art. 13.6), kept from privacy.restriction; written by no role');
+    ('restricted', 'processing restricted (art. 13.6), kept from privacy.restriction by privacy.sync_restricted() only');
