@@ -297,7 +297,39 @@ def test_importer_reads_and_writes_only_what_the_feed_needs(demo_dsn, demo_admin
                 c.execute(stmt)
             c.rollback()
             c.execute("set role dossier_importer")
+        # outside an import run it reaches no organisation at all
+        assert c.execute("select count(*) from dossier.person_record").fetchone()[0] == 0
+        # it cannot name its own organisation (only the shell, before it takes the role)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            c.execute("select privacy.begin_import('DEMO-EDU')")
+        c.rollback()
+        c.execute("reset role")
+        c.execute("select privacy.begin_import('DEMO-LOP')")
+        c.execute("set role dossier_importer")
         # rows of other annexes are invisible: the policies name A2 and TP only
-        assert c.execute("select distinct annex from dossier.person_record order by 1").fetchall() == [("A2",), ("TP",)]
+        annexes = set(c.execute("select distinct annex from dossier.person_record").fetchall())
+        assert annexes and annexes <= {("A2",), ("TP",)}
+        # and only the run's organisation (issue 14 item 2): not another controller's A2 and TP rows
+        orgs = c.execute("select distinct o.code from dossier.person_record r "
+                         "join dossier.org_unit o on o.id = r.org_id").fetchall()
+        assert orgs == [("DEMO-LOP",)]
+        edu = demo_admin.execute("select id from dossier.org_unit where code = 'DEMO-EDU'").fetchone()[0]
+        edu_unit = demo_admin.execute("select id from dossier.org_unit where org_id = %s and kind <> 'organisation' "
+                                      "order by id limit 1", (edu,)).fetchone()[0]
+        edu_record = demo_admin.execute("select id from dossier.person_record where org_id = %s and annex = 'A2' "
+                                        "order by id limit 1", (edu,)).fetchone()[0]
+        assert c.execute("update dossier.person_record set surname = 'X' where id = %s", (edu_record,)).rowcount == 0
+        assert c.execute("update dossier.employment set position = 'X' where org_id = %s", (edu,)).rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            c.execute("insert into dossier.org_unit (code, name, kind, parent_id) values ('EVIL-T', 'Evil', 'team', %s)",
+                      (edu_unit,))
+        c.rollback()
+        c.execute("select privacy.begin_import('DEMO-LOP')")
+        c.execute("set role dossier_importer")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            c.execute("select dossier.new_subject_keys(%s, 1)", (edu,))
+        c.rollback()
+        c.execute("select privacy.begin_import('DEMO-LOP')")
+        c.execute("set role dossier_importer")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             c.execute("select admin_number from dossier.person_record_a3")

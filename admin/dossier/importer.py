@@ -105,7 +105,9 @@ def import_hr(conn: psycopg.Connection, path: Path, org: str, into: str = "TP", 
     names, delimiter = read_header(path, encoding)
     problems: list[Problem] = []
     with conn.transaction() as tx:
-        # the importer's own privileges, whoever runs the shell (contract §3, privacy.technical_access)
+        # the organisation the run may touch (its row policies), then the importer's own privileges,
+        # whoever runs the shell (contract §3, privacy.technical_access)
+        conn.execute("select privacy.begin_import(%s)", (org,))
         conn.execute("set local role dossier_importer")
         conn.execute("select dossier.import_stage()")
         n = 0

@@ -2,22 +2,26 @@
 -- (session_user) and the grants register privacy.role_grant, never from a setting a user can
 -- change. The grants register and the settings are not readable by the roles whose rows they scope.
 
--- The scope views. Policies read them as `unit_id = any (array(select unit_id from
--- privacy.my_unit where role = '…'))`: an uncorrelated subquery, run once per statement. They are
--- ordinary views (not security_invoker), so they read the grants register with their owner's
--- rights, exactly like a SECURITY DEFINER helper, without a function call: a PL/pgSQL definer
--- helper returning the same array, `(select privacy.f('role'))`, made the point query of
--- bench/bench_rls.py 1.56x-1.61x of the owner's against 1.44x-1.52x through the view (same
--- restriction clause; the helper without its pinned search_path: 1.56x, so it is the call, not
--- the path). One call per table and statement. They have no search_path to hijack:
--- every name in a view is bound when it is created. security_barrier: a caller's own conditions
--- never see another login's rows. A login reads its own grants through them, nothing else.
+-- The day grants are judged by: today in the organisation's zone (privacy.setting time_zone,
+-- Europe/Amsterdam), never the session's TimeZone, which any login may set (issue 13 item 4).
+create or replace function privacy.scope_day() returns date
+    language sql stable security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+    -- SECURITY DEFINER: reads the time_zone setting; privacy.setting is closed to the roles
+    select (pg_catalog.now() at time zone coalesce(
+               (select s.value from privacy.setting s where s.key = 'time_zone'), 'Europe/Amsterdam'))::date
+$$;
+comment on function privacy.scope_day() is
+    'Today in the organisation''s zone (privacy.setting time_zone): the day grant dates are judged by.';
+
+-- The grants in force today for this login: read by the MIS helpers, my_subject and my_relations.
 create or replace view privacy.my_grant with (security_barrier) as
 select g.role, g.unit_id, g.subject_id
   from privacy.role_grant g
  where g.login = session_user and g.revoked_at is null
-   and current_date >= g.valid_from
-   and (g.valid_until is null or current_date <= g.valid_until)
+   and privacy.scope_day() >= g.valid_from
+   and (g.valid_until is null or privacy.scope_day() <= g.valid_until)
    and pg_catalog.pg_has_role(session_user, g.role, 'MEMBER');
 comment on view privacy.my_grant is 'The grants in force today for this login (session_user).';
 
@@ -37,6 +41,7 @@ begin
       join dossier.org_unit gu on gu.id = g.unit_id
       join dossier.org_unit u on u.path like gu.path || '%'
      where g.revoked_at is null;
+    perform privacy.invalidate_scope_plans();
 end
 $$;
 comment on function privacy.rebuild_grant_unit() is 'Rebuild privacy.grant_unit from the grants and the unit tree.';
@@ -57,20 +62,113 @@ create trigger role_grant_units after insert or update or delete on privacy.role
 drop trigger if exists org_unit_grant_units on dossier.org_unit;
 create trigger org_unit_grant_units after insert or update or delete on dossier.org_unit
     for each statement execute function privacy.refresh_grant_unit();
-select privacy.rebuild_grant_unit();  -- grants made before this file (or before a change to it)
 
--- No pg_has_role() test here, unlike my_grant: a policy `TO role` applies only while the user in
--- effect has that role's privileges, and that user is the login or a role the login may SET ROLE
--- to, so the login is then a member of the role. The test ran for every unit of the grant, in every
--- policy of every statement (the point query of bench/bench_rls.py, on a copy of its data: 1.45x-1.49x
--- with it, 1.37x without).
 create or replace view privacy.my_unit with (security_barrier) as
 select gu.role, gu.unit_id
   from privacy.grant_unit gu
  where gu.login = session_user
-   and current_date >= gu.valid_from
-   and (gu.valid_until is null or current_date <= gu.valid_until);
+   and privacy.scope_day() >= gu.valid_from
+   and (gu.valid_until is null or privacy.scope_day() <= gu.valid_until);
 comment on view privacy.my_unit is 'Units in the subtrees this login was granted each role for, today.';
+
+-- The scope of a row policy, as a constant (issue 13). privacy.scope(role, kind) is an IMMUTABLE
+-- SQL function the planner inlines; what it inlines to, privacy.scope_now(role, kind), is declared
+-- IMMUTABLE too, so the planner evaluates it once while it plans the statement and puts the result
+-- in the plan as an array constant: `unit_id = any ('{4,5,6}'::bigint[])`. Nothing of the policy
+-- then runs while rows are read, so no EXPLAIN (ANALYZE) annotation, loop count or buffer count
+-- depends on whether a hidden row met a caller's own (leakproof, hence earlier) condition.
+--
+-- IMMUTABLE is a deliberate untruth: the answer changes when grants, units or the day change. Plans
+-- that outlive a statement (prepared statements, PL/pgSQL) are kept right by invalidating them:
+-- because privacy.scope is inlined, every plan records a dependency on it, and
+-- privacy.invalidate_scope_plans() rewrites its pg_proc row, which makes every backend replan.
+-- It runs when grants or the unit tree change (privacy.rebuild_grant_unit) and when the day in the
+-- organisation's zone turns (privacy.turn_scope_day, pg_cron every minute).
+-- Kinds: 'unit' (units of the grant subtrees), 'org' (organisations of the grants), 'self' (the
+-- subject an employee_self login is, art. 13.1). An empty array means no rows.
+create or replace function privacy.scope_now(p_role name, p_kind text) returns bigint[]
+    language plpgsql immutable security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+-- SECURITY DEFINER: the grants register is not readable by the roles it scopes.
+declare
+    v_day date := privacy.scope_day();
+begin
+    if not pg_catalog.pg_has_role(session_user, p_role, 'MEMBER') then
+        return '{}';
+    end if;
+    if p_kind = 'unit' then
+        return array(select distinct gu.unit_id from privacy.grant_unit gu
+                      where gu.login = session_user and gu.role = p_role
+                        and v_day >= gu.valid_from and (gu.valid_until is null or v_day <= gu.valid_until)
+                      order by 1);
+    elsif p_kind = 'org' then
+        return array(select distinct u.org_id from privacy.role_grant g
+                       join dossier.org_unit u on u.id = g.unit_id
+                      where g.login = session_user and g.role = p_role and g.revoked_at is null
+                        and v_day >= g.valid_from and (g.valid_until is null or v_day <= g.valid_until)
+                      order by 1);
+    elsif p_kind = 'self' then
+        return array(select distinct g.subject_id from privacy.role_grant g
+                      where g.login = session_user and g.role = p_role and g.revoked_at is null
+                        and g.subject_id is not null
+                        and v_day >= g.valid_from and (g.valid_until is null or v_day <= g.valid_until)
+                      order by 1);
+    end if;
+    raise exception 'unknown scope kind %', p_kind using errcode = 'invalid_parameter_value';
+end
+$$;
+comment on function privacy.scope_now(name, text) is
+    'The ids (units, organisations or the subject) a role reaches for this login today; folded into plans by privacy.scope.';
+
+-- No SET clause and no SECURITY DEFINER: either would stop the planner inlining it, and the
+-- inlining is what makes plans depend on it (scripts/pgspot.sh allows it without a search_path;
+-- its one name is qualified).
+create or replace function privacy.scope(p_role name, p_kind text) returns bigint[]
+    language sql immutable security invoker
+as $$ select privacy.scope_now(p_role, p_kind) $$;
+comment on function privacy.scope(name, text) is
+    'The scope a row policy tests, folded to a constant at plan time (see privacy.scope_now).';
+
+-- Make every backend replan statements that hold a scope constant. Serialised with the grant
+-- rebuild (two concurrent rewrites of one pg_proc row would fail).
+create or replace function privacy.invalidate_scope_plans() returns void
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+-- SECURITY DEFINER: only the owner may ALTER the function; callers are the product's own triggers and jobs.
+declare
+    v_cost real;
+begin
+    select p.procost into v_cost from pg_catalog.pg_proc p
+     where p.oid = 'privacy.scope(name, text)'::pg_catalog.regprocedure;
+    -- any change of the row invalidates; toggling the (unused) cost keeps it a change
+    execute pg_catalog.format('alter function privacy.scope(name, text) cost %s',
+                              case when v_cost = 1 then 2 else 1 end);
+end
+$$;
+comment on function privacy.invalidate_scope_plans() is
+    'Invalidate every cached plan that holds a scope constant (grants, units or the day changed).';
+
+-- pg_cron, every minute: when the day in the organisation's zone has turned, grants that start
+-- or end with it must take effect in cached plans too.
+create or replace function privacy.turn_scope_day() returns boolean
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+-- SECURITY DEFINER: writes privacy.setting and invalidates plans; the job's role has neither right.
+begin
+    perform pg_catalog.pg_advisory_xact_lock(849301, 2);
+    if (select s.value from privacy.setting s where s.key = 'scope_day') = privacy.scope_day()::text then
+        return false;
+    end if;
+    update privacy.setting set value = privacy.scope_day()::text where key = 'scope_day';
+    perform privacy.invalidate_scope_plans();
+    return true;
+end
+$$;
+comment on function privacy.turn_scope_day() is
+    'When the day has turned in the organisation''s zone, invalidate plans holding yesterday''s scope (pg_cron).';
 
 create or replace view privacy.my_org with (security_barrier) as
 select g.role, u.org_id
@@ -109,3 +207,12 @@ begin
 end
 $$;
 comment on function privacy.mis_k() is 'Smallest group the MIS shows (privacy.setting mis_k).';
+
+select privacy.rebuild_grant_unit();  -- grants made before this file (or before a change to it)
+
+-- The scope functions run inside every row policy, as the querying role (and as dossier_self
+-- inside the employee's own functions); the grants register they read stays closed.
+delete from privacy.object_audience where defined_in = '1000_access_helpers';
+insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
+select 'privacy', f, '@users', 'EXECUTE', '1000_access_helpers'
+  from unnest(array['scope(name, text)', 'scope_now(name, text)', 'scope_day()']) f;

@@ -11,7 +11,8 @@ as $$
     select case when p_role not like '@%' then p_role end where p_role not like '@%'
     union all
     select ar.role from privacy.app_role ar
-     where (p_role = '@users' and (ar.kind <> 'technical' or ar.role in ('dossier_importer', 'dossier_retention')))
+     where (p_role = '@users' and (ar.kind <> 'technical' or ar.role in ('dossier_importer', 'dossier_retention',
+                                                                        'dossier_self')))
         or (p_role = '@mis' and ar.mis)
 $$;
 
@@ -45,14 +46,19 @@ as $$
 $$;
 
 -- (role, table, column, privilege, annex, scope) for every personal-data column a rule covers.
+-- A rule read in 'self' scope (art. 13.1) is held by dossier_self, the owner of the functions an
+-- employee reads their own data through (db/policies/1007_self.sql): employee_self has no
+-- table privilege that another person's row could answer to (issue 13).
 create or replace view privacy.rule_column as
-select r.role, 'person_record'::name as table_name, cc.column_name::name as column_name, r.annex,
+select case when r.read_scope = 'self' then 'dossier_self'::name else r.role end as role,
+       'person_record'::name as table_name, cc.column_name::name as column_name, r.annex,
        r.can_read, r.read_scope, r.write_privileges, r.write_scope
   from privacy.access_rule r
   join privacy.column_category cc on cc.table_name = 'person_record' and cc.category = r.category
  where r.columns is null or cc.column_name = any (r.columns)
 union all
-select r.role, pt.table_name::name, cc.column_name::name, r.annex,
+select case when r.read_scope = 'self' then 'dossier_self'::name else r.role end,
+       pt.table_name::name, cc.column_name::name, r.annex,
        r.can_read, r.read_scope, r.write_privileges, r.write_scope
   from privacy.access_rule r
   join privacy.personal_table pt on pt.category = r.category
@@ -84,8 +90,10 @@ column_grants as (
       join cols c on c.table_name = r.table_name
      where c.column_name = any (privacy.bookkeeping_columns())
     union
+    -- the personnel number is the database's (db/functions/0330_admin_number.sql)
     select rc.role, rc.table_name, rc.column_name, upper(p)
-      from privacy.rule_column rc, unnest(rc.write_privileges) p where p in ('insert', 'update')
+      from privacy.rule_column rc, unnest(rc.write_privileges) p
+     where p in ('insert', 'update') and (rc.table_name, rc.column_name) <> ('person_record', 'admin_number')
     union
     select w.role, w.table_name, c.column_name, w.privilege
       from writers w join cols c on c.table_name = w.table_name
@@ -99,10 +107,14 @@ union all
 -- DELETE is a table privilege
 select role, 'table', 'dossier', table_name, null, privilege from writers where privilege = 'DELETE'
 union all
--- writers of records create the subject key (no personal data) and see their organisation's keys
-select distinct w.role, 'table', 'dossier', 'subject', null, p
-  from writers w, (values ('SELECT'), ('INSERT')) v(p)
- where w.table_name = 'person_record' and w.privilege = 'INSERT'
+-- writers of records create the subject key (no personal data) and see their organisation's keys;
+-- they name only its organisation: the key itself and its creation time come from the database
+-- (issue 13 item 5: no planted ids, no backdating)
+select distinct w.role, 'table', 'dossier', 'subject', null, 'SELECT'
+  from writers w where w.table_name = 'person_record' and w.privilege = 'INSERT'
+union all
+select distinct w.role, 'column', 'dossier', 'subject', 'org_id', 'INSERT'
+  from writers w where w.table_name = 'person_record' and w.privilege = 'INSERT'
 union all
 -- the organisation tree is not personal data: every role that reads or writes anything sees it
 select distinct ar.role, 'table', 'dossier', 'org_unit', null, 'SELECT'
@@ -114,11 +126,17 @@ select distinct r.role, 'table', 'dossier', t.name, null, 'SELECT'
                           ('provider_invoice')) t(name)
  where r.table_name = 'enrolment'
 union all
-select distinct w.role, 'table', 'dossier', t.name, null, p.p
+select distinct w.role, 'table', 'dossier', t.name, null, 'DELETE'
   from writers w, (values ('training_provider'), ('training_activity'), ('training_session'),
-                          ('provider_invoice')) t(name),
-       (values ('INSERT'), ('UPDATE'), ('DELETE')) p(p)
+                          ('provider_invoice')) t(name)
  where w.table_name = 'enrolment' and w.privilege = 'INSERT'
+union all
+-- every column but the key, which the database assigns
+select distinct w.role, 'column', 'dossier', c.table_name, c.column_name, p.p
+  from writers w, cols c, (values ('INSERT'), ('UPDATE')) p(p)
+ where w.table_name = 'enrolment' and w.privilege = 'INSERT'
+   and c.table_name in ('training_provider', 'training_activity', 'training_session', 'provider_invoice')
+   and c.column_name <> 'id'
 union all
 -- the technical roles: exactly what privacy.technical_access lists (USAGE is on a sequence)
 select t.role, case when t.columns is not null then 'column' when t.privilege = 'USAGE' then 'sequence'
@@ -145,15 +163,36 @@ select distinct x.role, 'schema', x.schema_name, x.schema_name, null, 'USAGE'
 comment on view privacy.expected_privilege is
     'Every privilege the access matrix gives a role on dossier objects (apply_access installs exactly these).';
 
+-- The scope test of a row policy. privacy.scope() is folded to a constant array when the
+-- statement is planned (db/functions/1000_access_helpers.sql), so the test is an ordinary
+-- comparison with a constant: no InitPlan whose execution EXPLAIN (ANALYZE) could show, and an
+-- index condition where the scope column leads an index.
 create or replace function privacy.scope_expr(p_role name, p_scope text) returns text
     language sql immutable security invoker set search_path = pg_catalog, pg_temp
 as $$
     select case p_scope
-        when 'org' then format('org_id = any (array(select org_id from privacy.my_org where role = %L))', p_role)
-        when 'unit' then format('unit_id = any (array(select unit_id from privacy.my_unit where role = %L))', p_role)
-        when 'self' then 'subject_id = any (array(select subject_id from privacy.my_subject))'
+        when 'org' then format('org_id = any (privacy.scope(%L, ''org''))', p_role)
+        when 'unit' then format('unit_id = any (privacy.scope(%L, ''unit''))', p_role)
+        when 'self' then 'subject_id = any (privacy.scope(''employee_self'', ''self''))'
     end
 $$;
+
+-- The organisation scope of a role on organisation data (privacy.org_table) and, for the HR
+-- importer, on everything it touches: the importer reaches only the organisation of the run in
+-- progress (privacy.import_org(), set by privacy.begin_import; issue 14 item 2). The technical
+-- roles that serve every organisation (grants, retention, MIS aggregates) read all of it.
+create or replace function privacy.org_scope_expr(p_role name) returns text
+    language sql immutable security invoker set search_path = pg_catalog, pg_temp
+as $$
+    select case
+        when p_role = 'dossier_importer' then 'org_id = (select privacy.import_org())'
+        when p_role in ('dossier_admin', 'dossier_retention', 'dossier_mis') then 'true'
+        when p_role = 'dossier_self' then privacy.scope_expr('employee_self', 'org')
+        else privacy.scope_expr(p_role, 'org')
+    end
+$$;
+comment on function privacy.org_scope_expr(name) is
+    'The row-policy test of a role on organisation data: its organisations (the importer: the run''s).';
 
 -- Restricted processing (art. 13.6; AVG art. 18; db/functions/1410_requests.sql): every role but
 -- those handling requests and the subject themself stops seeing a restricted subject's records.
@@ -162,7 +201,7 @@ $$;
 create or replace function privacy.restriction_expr(p_role name) returns text
     language sql stable security invoker set search_path = pg_catalog, pg_temp
 as $$
-    select case when p_role = 'employee_self'
+    select case when p_role in ('employee_self', 'dossier_self')
                   or exists (select from privacy.app_role r where r.role = p_role and r.handles_requests)
                 then ''
                 else ' and not restricted' end
@@ -205,8 +244,10 @@ select t.object_name, (lower(t.privilege) || '_' || t.role)::name, t.role, t.pri
        case when t.privilege <> 'INSERT' then x.expr end,
        case when t.privilege in ('INSERT', 'UPDATE') then x.expr end
   from privacy.technical_access t
- cross join lateral (select case when t.annexes is null then 'true'
-                                 else format('annex = any (%L::text[])', t.annexes) end as expr) x
+ cross join lateral (select concat_ws(' and ',
+                                case when t.annexes is not null then format('annex = any (%L::text[])', t.annexes) end,
+                                case when t.role = 'dossier_importer' then privacy.org_scope_expr(t.role) end,
+                                case when t.annexes is null and t.role <> 'dossier_importer' then 'true' end) as expr) x
  where t.object_name in (select table_name from privacy.personal_table) or t.object_name = 'subject'
 union all
 -- dossier_mis owns the MIS views: it reads every row the aggregates need (the views aggregate
@@ -216,5 +257,14 @@ select t.table_name, 'select_dossier_mis'::name, 'dossier_mis'::name, 'SELECT',
   from privacy.object_audience o
   cross join lateral (select o.object_name as table_name) t
  where o.role = 'dossier_mis' and o.schema_name = 'dossier' and o.privilege = 'SELECT'
-   and o.object_name in (select table_name from privacy.personal_table);
+   and o.object_name in (select table_name from privacy.personal_table)
+union all
+-- organisation data that is not about a person (privacy.org_table, issue 14): every role that
+-- reads or writes it does so in its organisations only
+select p.object_name, (lower(p.privilege) || '_' || p.role)::name, p.role, p.privilege,
+       case when p.privilege <> 'INSERT' then privacy.org_scope_expr(p.role) end,
+       case when p.privilege in ('INSERT', 'UPDATE') then privacy.org_scope_expr(p.role) end
+  from (select distinct e.role, e.object_name, e.privilege from privacy.expected_privilege e
+         where e.schema_name = 'dossier' and e.object_name in (select table_name from privacy.org_table)
+           and e.privilege in ('SELECT', 'INSERT', 'UPDATE', 'DELETE')) p;
 comment on view privacy.expected_policy is 'Every row policy the access matrix asks for.';

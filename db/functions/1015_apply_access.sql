@@ -21,7 +21,8 @@ begin
         foreach sch in array array['dossier', 'privacy', 'audit', 'reporting', 'mis'] loop
             execute format('revoke all on all tables in schema %I from %s', sch, grantee);
             execute format('revoke all on all sequences in schema %I from %s', sch, grantee);
-            if grantee <> 'dossier_mis' or sch <> 'mis' then  -- it owns the MIS views: keeps CREATE on mis
+            -- the owners of the MIS views and of the employee's own views keep CREATE on their schema
+            if (grantee, sch) not in (('dossier_mis', 'mis'), ('dossier_self', 'reporting')) then
                 execute format('revoke all on schema %I from %s', sch, grantee);
             end if;
         end loop;
@@ -43,9 +44,17 @@ begin
         select pt.table_name from privacy.personal_table pt
         union all select relname from privacy.record_partition
         union all select 'subject'
+        union all select table_name from privacy.org_table
     loop
         execute format('alter table dossier.%I enable row level security', tbl);
-        execute format('alter table dossier.%I force row level security', tbl);
+        -- organisation data and the subject keys are not forced: their owner's definer functions
+        -- (the grants' unit rebuild, the importer's new keys) reach every organisation; every
+        -- other role has its policies
+        if tbl in (select table_name from privacy.org_table) or tbl = 'subject' then
+            execute format('alter table dossier.%I no force row level security', tbl);
+        else
+            execute format('alter table dossier.%I force row level security', tbl);
+        end if;
         for r in select policyname from pg_catalog.pg_policies
                   where schemaname = 'dossier' and tablename = tbl loop
             execute format('drop policy %I on dossier.%I', r.policyname, tbl);

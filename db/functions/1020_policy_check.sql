@@ -25,7 +25,9 @@ select coalesce(gr.rolname, 'public'), 'schema', n.nspname, n.nspname, null, a.p
   from pg_catalog.pg_namespace ns join ours n on n.oid = ns.oid,
        lateral pg_catalog.aclexplode(ns.nspacl) a
   left join pg_catalog.pg_roles gr on gr.oid = a.grantee
- where a.grantee <> ns.nspowner and not (gr.rolname = 'dossier_mis' and n.nspname = 'mis')
+ where a.grantee <> ns.nspowner
+   and (gr.rolname, n.nspname) is distinct from ('dossier_mis', 'mis')
+   and (gr.rolname, n.nspname) is distinct from ('dossier_self', 'reporting')
 union all
 select coalesce(gr.rolname, 'public'), 'function', n.nspname,
        format('%s(%s)', p.proname, pg_catalog.oidvectortypes(p.proargtypes))::name, null, a.privilege_type
@@ -49,7 +51,7 @@ as $$
     personal as (
         select c.oid, c.relname from pg_catalog.pg_class c
          where c.relnamespace = 'dossier'::regnamespace
-           and (c.relname in (select table_name from privacy.personal_table) or c.relname = 'subject'
+           and (c.relname in (select table_name from privacy.personal_table)
                 or c.oid in (select oid from privacy.record_partition))
     )
     -- privileges the matrix gives but the catalog lacks
@@ -73,6 +75,12 @@ as $$
     select 'row security', 'dossier.' || p.relname, 'row level security is not enabled and forced'
       from personal p join pg_catalog.pg_class c on c.oid = p.oid
      where not (c.relrowsecurity and c.relforcerowsecurity)
+    union all
+    -- organisation data and the subject keys: row security (not forced: their owner's functions)
+    select 'row security', 'dossier.' || c.relname, 'row level security is not enabled'
+      from pg_catalog.pg_class c
+     where c.relnamespace = 'dossier'::regnamespace and not c.relrowsecurity
+       and (c.relname in (select table_name from privacy.org_table) or c.relname = 'subject')
     union all
     select 'missing policy', format('dossier.%s.%s', x.table_name, x.policy_name), x.command || ' to ' || x.role
       from privacy.expected_policy x
@@ -110,7 +118,7 @@ as $$
       join pg_catalog.pg_roles m on m.oid = am.member
       join pg_catalog.pg_roles g on g.oid = am.roleid
      where (m.rolname in (select role from privacy.app_role) or m.rolname = 'dossier_mis')
-       and not (m.rolname = 'dossier_owner' and g.rolname = 'dossier_mis')
+       and not (m.rolname = 'dossier_owner' and g.rolname in ('dossier_mis', 'dossier_self'))
     union all
     -- every member of an Annex 7 role holds a registered grant (art. 9.2)
     select 'unregistered member', format('%s is a member of %s', m.rolname, g.rolname),

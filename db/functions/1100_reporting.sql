@@ -3,7 +3,7 @@
 -- may read, so a tool connecting as a role gets its rows and columns and nothing else.
 
 drop view if exists reporting.staff_full, reporting.staff_school, reporting.absence_registration,
-                    reporting.my_records, reporting.training_participants;
+                    reporting.training_participants;
 
 -- HR roles and the board (Bijlage 7 "alle informatie"): annex 2 records with their employment.
 create view reporting.staff_full with (security_invoker = true) as
@@ -42,14 +42,6 @@ select a.id as absence_id, r.admin_number, r.surname, r.prefix, r.initials, r.fi
 comment on view reporting.absence_registration is
     'Absence with the fields Bijlage 7 lists for verzuimregistratie: absence registrar, occupational physician.';
 
--- Art. 13: the employee's own records, every annex.
-create view reporting.my_records with (security_invoker = true) as
-select r.annex, r.id as record_id, r.admin_number, r.surname, r.prefix, r.initials, r.first_names,
-       r.gender, r.birth_date, r.street, r.house_number, r.postcode, r.city, r.email, r.iban,
-       r.source, r.collected_on
-  from dossier.person_record r;
-comment on view reporting.my_records is 'The employee''s own records in every annex (art. 13.1).';
-
 -- M895: participants and their training.
 create view reporting.training_participants with (security_invoker = true) as
 select r.id as record_id, r.admin_number, r.surname, r.prefix, r.initials, r.first_names, r.email,
@@ -68,6 +60,5 @@ select 'reporting', v, r, 'SELECT', '1100_reporting'
     ('staff_full', array['hr_officer', 'hr_advisor', 'payroll_administrator', 'hr_manager', 'board_member']),
     ('staff_school', array['school_manager']),
     ('absence_registration', array['absence_registrar', 'occupational_physician']),
-    ('my_records', array['employee_self']),
     ('training_participants', array['training_administrator'])) a(v, roles),
   unnest(a.roles) r;

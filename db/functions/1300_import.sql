@@ -141,6 +141,66 @@ as $$
 $$;
 
 -- Apply the typed feed (pg_temp.hr_typed, made by import_problems(), which found no problem) for an organisation to one annex (A2 or TP). Returns the counts.
+-- The organisation of the import run in this transaction (privacy.import_context), read by the
+-- importer's row policies as an InitPlan, once per statement.
+create or replace function privacy.import_org() returns bigint
+    language sql stable security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+    -- SECURITY DEFINER: dossier_importer may not read privacy.import_context itself.
+    select c.org_id from privacy.import_context c where c.xid = pg_catalog.pg_current_xact_id()
+$$;
+comment on function privacy.import_org() is
+    'The organisation the HR import running in this transaction may touch (NULL: none).';
+
+-- Called by `dossier import hr` (a superuser or a member of dossier_admin) before it takes the
+-- role dossier_importer; the importer itself cannot call it, so a feed cannot widen its reach.
+create or replace function privacy.begin_import(p_org_code text) returns bigint
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+-- SECURITY DEFINER: writes privacy.import_context, which no login writes directly.
+declare
+    v_org bigint;
+begin
+    select u.id into v_org from dossier.org_unit u where u.code = p_org_code and u.kind = 'organisation';
+    if v_org is null then
+        raise exception 'no organisation with code %', p_org_code
+            using errcode = 'no_data_found', hint = 'dossier.org_unit rows of kind organisation';
+    end if;
+    delete from privacy.import_context c where c.xid <> pg_catalog.pg_current_xact_id();
+    insert into privacy.import_context (org_id) values (v_org)
+    on conflict (xid) do update set org_id = excluded.org_id;
+    return v_org;
+end
+$$;
+comment on function privacy.begin_import(text) is
+    'Name the organisation an HR import in this transaction may touch (before SET ROLE dossier_importer).';
+
+-- New subject keys for the import run's organisation: the importer never chooses a key
+-- (issue 13 item 5), it gets them from the sequence through the owner.
+create or replace function dossier.new_subject_keys(p_org bigint, p_count integer) returns bigint[]
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+-- SECURITY DEFINER: the importer holds no INSERT on dossier.subject; this inserts only for the run's organisation.
+declare
+    v_ids bigint[];
+begin
+    if p_org is null or p_org is distinct from privacy.import_org() then
+        raise exception 'subject keys only for the organisation of the import in progress'
+            using errcode = 'insufficient_privilege';
+    end if;
+    with made as (
+        insert into dossier.subject (org_id) select p_org from pg_catalog.generate_series(1, p_count)
+        returning id)
+    select coalesce(array_agg(id order by id), '{}') into v_ids from made;
+    return v_ids;
+end
+$$;
+comment on function dossier.new_subject_keys(bigint, integer) is
+    'Create subject keys for the organisation of the HR import in progress; returns them in order.';
+
 create or replace function dossier.import_apply(p_org_code text, p_annex text, p_full boolean, p_file text)
     returns table (rows_read integer, inserted integer, updated integer, unchanged integer,
                    left_count integer, units_created integer)
@@ -155,15 +215,17 @@ declare
     n integer;
     lvl integer;
     n_left_absent integer := 0;
+    v_keys bigint[];
 begin
     if p_annex not in ('A2', 'TP') then
         raise exception 'import into % is not supported: the HR feed fills A2 or TP', p_annex
             using errcode = 'invalid_parameter_value';
     end if;
     select u.id into v_org from dossier.org_unit u where u.code = p_org_code and u.kind = 'organisation';
-    if v_org is null then
-        raise exception 'no organisation with code %', p_org_code
-            using errcode = 'no_data_found', hint = 'dossier.org_unit rows of kind organisation';
+    if v_org is null or v_org is distinct from privacy.import_org() then
+        raise exception 'no organisation with code % for this import', p_org_code
+            using errcode = 'no_data_found',
+                  hint = 'the organisation named by privacy.begin_import() in this transaction';
     end if;
 
     -- the unit tree: each distinct path kolom › directie › afdeling › team (empty levels skipped)
@@ -218,12 +280,14 @@ begin
                           where o.org_id = v_org and o.annex = case p_annex when 'A2' then 'TP' else 'A2' end
                             and o.admin_number = f.person_id)
      where f.is_new;
-    update pg_temp.hr_feed f set subject_id = nextval('dossier.subject_id_seq'), new_subject = true
-     where f.subject_id is null;
+    select dossier.new_subject_keys(v_org, count(*)::integer) into v_keys
+      from pg_temp.hr_feed f where f.subject_id is null;
+    update pg_temp.hr_feed f set subject_id = k.id, new_subject = true
+      from (select x.line, row_number() over (order by x.line) as n
+              from pg_temp.hr_feed x where x.subject_id is null) o
+      join unnest(v_keys) with ordinality k(id, n) on k.n = o.n
+     where f.line = o.line;
     update pg_temp.hr_feed f set record_id = nextval('dossier.person_record_id_seq') where f.record_id is null;
-
-    insert into dossier.subject (id, org_id) overriding system value
-    select f.subject_id, v_org from pg_temp.hr_feed f where f.new_subject;
 
     merge into dossier.person_record t
     using (select * from pg_temp.hr_feed where status <> 'unchanged') s
@@ -290,6 +354,9 @@ select 'dossier', f, 'dossier_importer', 'EXECUTE', '1300_import'
                     'import_problems()', 'unit_code(text, text, bigint)',
                     'import_apply(text, text, boolean, text)']) f;
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in) values
+    ('privacy', 'import_org()', 'dossier_importer', 'EXECUTE', '1300_import'),
+    ('dossier', 'new_subject_keys(bigint, integer)', 'dossier_importer', 'EXECUTE', '1300_import'),
+    ('privacy', 'begin_import(text)', 'dossier_admin', 'EXECUTE', '1300_import'),
     ('privacy', 'import_run', 'dossier_importer', 'INSERT', '1300_import'),
     ('privacy', 'import_run', 'privacy_officer', 'SELECT', '1300_import'),
     ('privacy', 'import_run', 'dossier_admin', 'SELECT', '1300_import');

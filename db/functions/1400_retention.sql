@@ -63,8 +63,12 @@ $$;
 
 -- The statistics exception (000 M895: "gebruik van persoonsgegevens voor statistische
 -- toepassingen, niet-herleidbaarheid hierbij het uitgangspunt"): counts per organisation, year of
--- leaving, age band and gender. SECURITY DEFINER, owned by dossier_mis: it reads the records
--- through dossier_mis's policy; dossier_retention may only call it.
+-- leaving, age band and gender, stored only where a cell holds at least k persons (issue 13 item
+-- 3): a smaller cell is folded into its organisation's year ('*' band and gender), that into the
+-- organisation's all-years cell (year 0), and what stays under k even there is not kept, since a
+-- count of fewer than k leavers cannot be untraceable. The stored cells partition the persons
+-- counted, so none can be derived from the others by subtraction. SECURITY DEFINER, owned by
+-- dossier_mis: it reads the records through dossier_mis's policy; dossier_retention may only call it.
 drop function if exists mis.keep_training_statistics(bigint[]);
 create function mis.keep_training_statistics(p_records bigint[]) returns integer
     language plpgsql volatile security definer
@@ -72,6 +76,7 @@ create function mis.keep_training_statistics(p_records bigint[]) returns integer
 as $$
 declare
     n integer;
+    v_k integer := privacy.mis_k();
 begin
     insert into mis.training_history as h (org_id, year_left, age_band, gender, persons, enrolments, completed)
     select r.org_id, extract(year from coalesce(r.ended_on, r.deceased_on, current_date))::integer,
@@ -91,23 +96,62 @@ begin
        set persons = h.persons + excluded.persons, enrolments = h.enrolments + excluded.enrolments,
            completed = h.completed + excluded.completed;
     get diagnostics n = row_count;
+    -- fold the cells under k: band and gender into the year, then the year into all years
+    with small as (
+        delete from mis.training_history h
+         where h.persons < v_k and h.year_left <> 0 and (h.age_band, h.gender) <> ('*', '*')
+        returning h.*)
+    insert into mis.training_history as h (org_id, year_left, age_band, gender, persons, enrolments, completed)
+    select s.org_id, s.year_left, '*', '*', sum(s.persons), sum(s.enrolments), sum(s.completed)
+      from small s group by s.org_id, s.year_left
+    on conflict (org_id, year_left, age_band, gender) do update
+       set persons = h.persons + excluded.persons, enrolments = h.enrolments + excluded.enrolments,
+           completed = h.completed + excluded.completed;
+    with small as (
+        delete from mis.training_history h
+         where h.persons < v_k and h.year_left <> 0 and (h.age_band, h.gender) = ('*', '*')
+        returning h.*)
+    insert into mis.training_history as h (org_id, year_left, age_band, gender, persons, enrolments, completed)
+    select s.org_id, 0, '*', '*', sum(s.persons), sum(s.enrolments), sum(s.completed)
+      from small s group by s.org_id
+    on conflict (org_id, year_left, age_band, gender) do update
+       set persons = h.persons + excluded.persons, enrolments = h.enrolments + excluded.enrolments,
+           completed = h.completed + excluded.completed;
+    delete from mis.training_history h where h.persons < v_k;
     return n;
 end
 $$;
 alter function mis.keep_training_statistics(bigint[]) owner to dossier_mis;
+comment on function mis.keep_training_statistics(bigint[]) is
+    'Add the training statistics of records about to be deleted (000), stored only in cells of at least k persons.';
 
--- Readers of management information see the history with small cells suppressed.
+-- Readers of management information see the history of their organisations, through a
+-- definer function (dossier_mis) under a security_barrier view: a caller's conditions see only
+-- what it returned (issue 13 item 2). Every stored cell already holds k persons or more.
 drop view if exists mis.training_history_report;
-create view mis.training_history_report as
-select o.code as org_code, h.year_left, h.age_band, h.gender,
-       case when h.persons >= privacy.mis_k() then h.persons end as persons,
-       case when h.persons >= privacy.mis_k() then h.enrolments end as enrolments,
-       case when h.persons >= privacy.mis_k() then h.completed end as completed,
-       h.persons < privacy.mis_k() as suppressed
-  from mis.training_history h join dossier.org_unit o on o.id = h.org_id
- where h.org_id = any (privacy.my_mis_orgs());
+drop function if exists mis.training_history_rows();
+create function mis.training_history_rows()
+    returns table (org_code text, year_left integer, age_band text, gender text, persons integer,
+                   enrolments integer, completed integer, suppressed boolean)
+    language sql stable security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+    -- SECURITY DEFINER (dossier_mis): the statistics table is not readable by the MIS readers.
+    select o.code, h.year_left, h.age_band, h.gender,
+           case when h.persons >= privacy.mis_k() then h.persons end,
+           case when h.persons >= privacy.mis_k() then h.enrolments end,
+           case when h.persons >= privacy.mis_k() then h.completed end,
+           h.persons < privacy.mis_k()
+      from mis.training_history h join dossier.org_unit o on o.id = h.org_id
+     where h.org_id = any (privacy.my_mis_orgs())
+     order by 1, 2, 3, 4
+$$;
+alter function mis.training_history_rows() owner to dossier_mis;
+comment on function mis.training_history_rows() is
+    'SECURITY DEFINER (dossier_mis): the rows of mis.training_history_report for this login.';
+create view mis.training_history_report with (security_barrier) as select * from mis.training_history_rows();
 comment on view mis.training_history_report is
-    'Training-passport statistics kept after deletion (000), cells under k persons suppressed.';
+    'Training-passport statistics kept after deletion (000); year 0 and band/gender * are the folded cells.';
 alter view mis.training_history_report owner to dossier_mis;
 
 -- Erase records: delete them (their details go by cascade through dossier.record_key) and null
@@ -235,7 +279,9 @@ insert into privacy.object_audience (schema_name, object_name, role, privilege, 
     -- dossier_mis keeps the history (keep_training_statistics) and reads it (the report view)
     ('mis', 'training_history', 'dossier_mis', 'SELECT', '1400_retention'),
     ('mis', 'training_history', 'dossier_mis', 'INSERT', '1400_retention'),
-    ('mis', 'training_history', 'dossier_mis', 'UPDATE', '1400_retention');
+    ('mis', 'training_history', 'dossier_mis', 'UPDATE', '1400_retention'),
+    ('mis', 'training_history', 'dossier_mis', 'DELETE', '1400_retention'),
+    ('mis', 'training_history_rows()', '@mis', 'EXECUTE', '1400_retention');
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
 select 'privacy', t, r, 'SELECT', '1400_retention'
   from unnest(array['retention_rule', 'legal_hold', 'retention_run', 'retention_log']) t,

@@ -42,7 +42,9 @@ insert into privacy.app_role (role, kind, annex7_row, motivation_nl, data_nl, bo
     ('dossier_importer', 'technical', null, 'de HR-importer (000 Bron)', 'Wat de import schrijft', false, false),
     ('dossier_retention', 'technical', null, 'bewaartermijnen (art. 14, 15.5)', 'Wat verwijderd wordt', false, false),
     ('dossier_admin', 'technical', null, 'beheer van toegang en beleid', 'Geen persoonsgegevens', false, false),
-    ('dossier_owner', 'technical', null, 'eigenaar van de objecten; logt nooit in', 'Geen', false, false)
+    ('dossier_owner', 'technical', null, 'eigenaar van de objecten; logt nooit in', 'Geen', false, false),
+    ('dossier_self', 'technical', null, 'inzage in de eigen gegevens (art. 13.1) via functies; logt nooit in',
+     'Alle gegevens over de betrokkene zelf, alleen voor de betrokkene', true, false)
 on conflict (role) do update set kind = excluded.kind, annex7_row = excluded.annex7_row,
     motivation_nl = excluded.motivation_nl, data_nl = excluded.data_nl,
     bookkeeping = excluded.bookkeeping, mis = excluded.mis;
@@ -117,8 +119,6 @@ insert into privacy.technical_access (role, object_name, privilege, columns, ann
     -- reads back only those fields, to tell changed rows from unchanged ones.
     ('dossier_importer', 'org_unit', 'INSERT', '{code,name,kind,parent_id}', null, 'new units of the feed'),
     ('dossier_importer', 'subject', 'SELECT', '{id,org_id}', null, 'subject keys of the organisation'),
-    ('dossier_importer', 'subject', 'INSERT', '{id,org_id}', null, 'a key for a new person'),
-    ('dossier_importer', 'subject_id_seq', 'USAGE', null, null, 'keys allocated before the set-based insert'),
     ('dossier_importer', 'person_record_id_seq', 'USAGE', null, null, 'keys allocated before the set-based insert'),
     ('dossier_importer', 'person_record', 'SELECT',
      '{id,annex,subject_id,org_id,unit_id,admin_number,surname,prefix,initials,first_names,partner_surname,partner_prefix,salutation,title_before,title_after,gender,birth_date,birth_place,email,source,ended_on}',

@@ -1,0 +1,532 @@
+"""Hidden rows stay hidden (issue 13): what a role cannot read, it cannot learn either — not through
+EXPLAIN (ANALYZE), the order in which conditions run, a unique key, or the session's time zone.
+
+The oracle test is generated from the live privileges: for every role with table access, for every
+column it may read, a hidden row (outside its scope: in another unit of its organisation, restricted,
+or in another organisation) is probed the way an attacker bisects a value, `where id = $1 and col <
+$2`, with $2 just above the hidden value ("present") and equal to it ("absent"), under each scan
+type. The plans (generic, so their text does not show the values) must be identical once timings
+are removed: on the landed code the row policy's InitPlan said "never executed" in one of the two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from .test_access import ORG, SCHOOL, grant_persona
+
+SCANS = {
+    "seq": ("on", "off", "off"),
+    "index": ("off", "on", "off"),
+    "bitmap": ("off", "off", "on"),
+}
+OTHER_ORG = "DEMO-LOP"
+
+
+def above(value):
+    """A value just above `value` in its type's order, or None where the type has no simple one."""
+    if isinstance(value, bool):
+        return None if value else True
+    if isinstance(value, (int, decimal.Decimal, float)):
+        return value + 1
+    if isinstance(value, str):
+        return value + "~"
+    if isinstance(value, dt.datetime):
+        return value + dt.timedelta(days=1)
+    if isinstance(value, dt.date):
+        return value + dt.timedelta(days=1)
+    return None
+
+
+def readable(admin, role: str) -> dict[tuple[str, str], list[str]]:
+    """(schema, relation) -> the columns `role` may SELECT, from the live catalog."""
+    rows = admin.execute(
+        """select c.table_schema, c.table_name, c.column_name
+             from information_schema.column_privileges c
+            where c.grantee = %s and c.privilege_type = 'SELECT'
+              and c.table_schema in ('dossier', 'reporting')
+            order by 1, 2, 3""", (role,)).fetchall()
+    out: dict[tuple[str, str], list[str]] = {}
+    for s, t, c in rows:
+        out.setdefault((s, t), []).append(c)
+    return out
+
+
+def base_table(schema: str, relation: str) -> str | None:
+    """The dossier table behind a relation probed by id: itself, or what reporting.my_<t> shows."""
+    if schema == "dossier":
+        return relation
+    if relation.startswith("my_") and relation != "my_records":
+        return relation[3:]
+    return None
+
+
+def column_type(admin, table: str, column: str) -> str:
+    """The base type of a column (domains resolved), for the probe's parameter."""
+    return admin.execute(
+        """select format_type(coalesce(nullif(t.typbasetype, 0), a.atttypid), null)
+             from pg_attribute a join pg_type t on t.oid = a.atttypid
+            where a.attrelid = %s::regclass and a.attname = %s""",
+        (f"dossier.{table}", column)).fetchone()[0]
+
+
+def hidden_rows(admin, me, table: str, relation: sql.Composable) -> dict[str, int]:
+    """One row of `table` the login cannot see, per place: same organisation and another one."""
+    has_org = admin.execute(
+        "select count(*) from pg_attribute where attrelid = %s::regclass and attname = 'org_id'",
+        (f"dossier.{table}",)).fetchone()[0]
+    if not has_org:
+        return {}
+    visible = {r[0] for r in me.execute(sql.SQL("select id from {}").format(relation))}
+    out = {}
+    for place, code in (("same org", ORG), ("other org", OTHER_ORG)):
+        ids = [r[0] for r in admin.execute(
+            sql.SQL("select t.id from {} t join dossier.org_unit o on o.id = t.org_id "
+                    "where o.code = %s order by t.id").format(sql.Identifier("dossier", table)), (code,))]
+        hidden = [i for i in ids if i not in visible]
+        if hidden:
+            out[place] = hidden[0]
+    return out
+
+
+def plan(me, name: str, params) -> str:
+    rows = me.execute(sql.SQL("explain (analyze, costs off, timing off, summary off) execute {} ({})").format(
+        sql.Identifier(name), sql.SQL(", ").join(sql.Literal(p) for p in params))).fetchall()
+    return "\n".join(r[0] for r in rows)
+
+
+def probe_roles(admin) -> list[str]:
+    return [r[0] for r in admin.execute(
+        """select distinct c.grantee from information_schema.column_privileges c
+             join privacy.app_role ar on ar.role = c.grantee and ar.kind <> 'technical'
+            where c.table_schema in ('dossier', 'reporting') and c.privilege_type = 'SELECT'
+            order by 1""")]
+
+
+def test_every_app_role_with_table_access_is_probed(demo_admin):
+    """The generated test covers the roles that matter (a role losing all access would drop out)."""
+    got = set(probe_roles(demo_admin))
+    assert {"school_manager", "absence_registrar", "hr_officer", "payroll_administrator",
+            "training_administrator", "employee_self", "occupational_physician"} <= got
+
+
+@pytest.fixture
+def restricted_subject(demo_admin):
+    """A restricted person in DEMO-EDU: hidden from the organisation-wide roles that do not handle
+    requests, so they too have a hidden row in their own organisation."""
+    subject = demo_admin.execute(
+        "select r.subject_id from dossier.person_record r join dossier.org_unit o on o.id = r.org_id "
+        "where o.code = %s and r.annex = 'A2' order by r.id desc limit 1", (ORG,)).fetchone()[0]
+    demo_admin.execute("insert into privacy.restriction (subject_id) values (%s)", (subject,))
+    return subject
+
+
+def probe_role(logins, role: str) -> tuple[int, list[str]]:
+    admin = logins.admin
+    me = grant_persona(logins, role, login=f"oracle_{role}")
+    me.prepare_threshold = None  # psycopg's own prepared statements stay out of the way
+    me.execute("set plan_cache_mode = force_generic_plan")
+    probes, leaks, n = 0, [], 0
+    for (schema, relation), columns in readable(admin, role).items():
+        table = base_table(schema, relation)
+        if table is None or "id" not in columns:
+            continue
+        rel = sql.Identifier(schema, relation)
+        for place, hidden_id in hidden_rows(admin, me, table, rel).items():
+            for column in columns:
+                value = admin.execute(sql.SQL("select {} from {} where id = %s").format(
+                    sql.Identifier(column), sql.Identifier("dossier", table)), (hidden_id,)).fetchone()
+                if value is None or value[0] is None or above(value[0]) is None:
+                    continue
+                n += 1
+                name = f"probe_{n}"
+                me.execute(sql.SQL("prepare {} (bigint, {}) as select 1 from {} where id = $1 and {} < $2").format(
+                    sql.Identifier(name), sql.SQL(column_type(admin, table, column)), rel,
+                    sql.Identifier(column)))
+                for scan, (seq, idx, bitmap) in SCANS.items():
+                    me.execute(f"set enable_seqscan = {seq}; set enable_indexscan = {idx}; "
+                               f"set enable_bitmapscan = {bitmap}")
+                    present = plan(me, name, (hidden_id, above(value[0])))
+                    absent = plan(me, name, (hidden_id, value[0]))
+                    probes += 1
+                    if present != absent:
+                        leaks.append(f"{schema}.{relation}.{column} ({place}, {scan} scan):\n"
+                                     f"-- value below the probe --\n{present}\n-- not below --\n{absent}")
+    return probes, leaks
+
+
+@pytest.mark.parametrize("role", [
+    "school_manager", "absence_registrar", "occupational_physician", "hr_manager", "hr_officer",
+    "payroll_administrator", "board_member", "hr_advisor", "training_administrator", "employee_self",
+    "finance_manager", "finance_advisor", "internal_auditor", "privacy_officer"])
+def test_explain_oracle_learns_nothing(logins, restricted_subject, role):
+    assert role in probe_roles(logins.admin)
+    probes, leaks = probe_role(logins, role)
+    assert probes > 0, f"{role}: nothing was probed"
+    assert not leaks, f"{role}: {len(leaks)} of {probes} probes tell a hidden value:\n" + "\n\n".join(leaks[:3])
+
+
+def test_every_role_with_table_access_is_in_the_oracle_test(demo_admin):
+    params = next(m for m in test_explain_oracle_learns_nothing.pytestmark if m.name == "parametrize").args[1]
+    assert set(probe_roles(demo_admin)) <= set(params)
+
+
+def test_the_plan_holds_the_scope_as_a_constant(logins):
+    """What the oracle test relies on: no InitPlan or SubPlan in a policy, the scope is folded."""
+    me = grant_persona(logins, "school_manager", login="plan_reader")
+    text = "\n".join(r[0] for r in me.execute(
+        "explain (analyze, costs off, timing off, summary off) "
+        "select id from dossier.person_record where subject_id = 3 and birth_date < '1980-01-01'"))
+    assert "InitPlan" not in text and "SubPlan" not in text
+    assert "unit_id = ANY ('{" in text
+
+
+# -- the employee's own data -----------------------------------------------------------------
+def test_employee_self_holds_no_table_privilege(logins):
+    """art. 13.1 through functions: no privilege another person's row could answer to."""
+    admin = logins.admin
+    me = grant_persona(logins, "employee_self", login="self_reader")
+    held = admin.execute(
+        """select table_name from information_schema.column_privileges
+            where grantee = 'employee_self' and table_schema = 'dossier'
+           union select table_name from information_schema.table_privileges
+            where grantee = 'employee_self' and table_schema = 'dossier'""").fetchall()
+    assert held in ([], [("org_unit",)])  # the organisation tree is no person's row
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        me.execute("select count(*) from dossier.person_record")
+    mine = me.execute("select count(*), count(distinct r.record_id) from reporting.my_records r").fetchone()
+    subject = admin.execute("select subject_id from privacy.role_grant where login = 'self_reader'").fetchone()[0]
+    truth = admin.execute("select count(*) from dossier.person_record where subject_id = %s", (subject,)).fetchone()
+    assert mine[0] == truth[0] > 0
+    # every personal-data table has its view, and it shows only the subject's rows
+    for (table,) in admin.execute("select table_name from privacy.personal_table order by 1").fetchall():
+        n = me.execute(sql.SQL("select count(*) from {}").format(sql.Identifier("reporting", "my_" + table))).fetchone()[0]
+        own = admin.execute(sql.SQL("select count(*) from {} where subject_id = %s").format(
+            sql.Identifier("dossier", table)), (subject,)).fetchone()[0]
+        assert n == own, table
+
+
+def test_employee_self_leaky_function_sees_only_own_rows(logins):
+    me = grant_persona(logins, "employee_self", login="self_leaker")
+    me.execute("create function pg_temp.leak(text) returns boolean language plpgsql cost 0.0001 as "
+               "$$ begin raise notice 'seen %', $1; return true; end $$")
+    notices = []
+    me.add_notice_handler(lambda d: notices.append(d.message_primary))
+    rows = me.execute("select surname from reporting.my_person_record where pg_temp.leak(surname)").fetchall()
+    assert sorted(n.removeprefix("seen ") for n in notices) == sorted(r[0] for r in rows)
+
+
+# -- the day grants are judged by -----------------------------------------------------------
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12"])
+def test_grant_dates_ignore_the_session_time_zone(logins, zone):
+    admin = logins.admin
+    grant_persona(logins, "school_manager", login="tz_tomorrow")
+    grant_persona(logins, "absence_registrar", login="tz_yesterday")
+    today = admin.execute("select privacy.scope_day()").fetchone()[0]
+    admin.execute("update privacy.role_grant set valid_from = %s where login = 'tz_tomorrow'",
+                  (today + dt.timedelta(days=1),))
+    admin.execute("update privacy.role_grant set valid_from = %s, valid_until = %s where login = 'tz_yesterday'",
+                  (today - dt.timedelta(days=10), today - dt.timedelta(days=1)))
+    for login, table in (("tz_tomorrow", "person_record"), ("tz_yesterday", "absence")):
+        c = logins.connect(login)
+        c.execute(sql.SQL("set timezone = {}").format(sql.Literal(zone)))
+        c.execute("set datestyle = 'SQL, DMY'")
+        assert c.execute(sql.SQL("select count(*) from {}").format(sql.Identifier("dossier", table))).fetchone()[0] == 0
+
+
+def test_the_day_turning_invalidates_cached_plans(logins):
+    """A prepared statement made before a grant starts or ends is replanned when the day turns."""
+    admin = logins.admin
+    me = grant_persona(logins, "school_manager", login="day_turner")
+    me.execute("set plan_cache_mode = force_generic_plan")
+    me.execute("prepare n as select count(*) from dossier.person_record")
+    before = me.execute("execute n").fetchone()[0]
+    assert before > 0
+    # the grant ends yesterday (as the day turned), and the minute job notices the new day
+    today = admin.execute("select privacy.scope_day()").fetchone()[0]
+    admin.execute("alter table privacy.role_grant disable trigger role_grant_units")
+    admin.execute("update privacy.role_grant set valid_from = %s, valid_until = %s where login = 'day_turner'",
+                  (today - dt.timedelta(days=5), today - dt.timedelta(days=1)))
+    admin.execute("update privacy.grant_unit set valid_from = %s, valid_until = %s where login = 'day_turner'",
+                  (today - dt.timedelta(days=5), today - dt.timedelta(days=1)))
+    admin.execute("alter table privacy.role_grant enable trigger role_grant_units")
+    assert me.execute("execute n").fetchone()[0] == before  # the cached plan still holds the old scope
+    admin.execute("update privacy.setting set value = '2000-01-01' where key = 'scope_day'")
+    assert admin.execute("select privacy.turn_scope_day()").fetchone()[0] is True
+    assert me.execute("execute n").fetchone()[0] == 0
+    assert admin.execute("select privacy.turn_scope_day()").fetchone()[0] is False
+
+
+def test_a_revoke_reaches_prepared_statements(logins):
+    me = grant_persona(logins, "school_manager", login="revoked_reader")
+    me.execute("set plan_cache_mode = force_generic_plan")
+    me.execute("prepare n as select count(*) from dossier.person_record")
+    assert me.execute("execute n").fetchone()[0] > 0
+    logins.admin.execute("select privacy.revoke_access('revoked_reader', 'school_manager')")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        me.execute("execute n")
+
+
+def test_a_unit_moved_out_of_scope_reaches_prepared_statements(logins):
+    admin = logins.admin
+    me = grant_persona(logins, "school_manager", login="mover_reader")
+    me.execute("set plan_cache_mode = force_generic_plan")
+    me.execute("prepare n as select count(*) from dossier.person_record")
+    before = me.execute("execute n").fetchone()[0]
+    # grant on a team instead of the whole school: the same login's scope shrinks
+    admin.execute("update privacy.role_grant set unit_id = (select id from dossier.org_unit "
+                  "where parent_id = (select id from dossier.org_unit where code = %s) order by id limit 1) "
+                  "where login = 'mover_reader'", (SCHOOL,))
+    after = me.execute("execute n").fetchone()[0]
+    assert after < before
+
+
+# -- keys ------------------------------------------------------------------------------------
+def test_subject_keys_cannot_be_planted_or_backdated(logins):
+    me = grant_persona(logins, "hr_manager", login="key_planter")
+    org = logins.admin.execute("select id from dossier.org_unit where code = %s", (ORG,)).fetchone()[0]
+    for stmt in ("insert into dossier.subject (id, org_id) overriding system value values (999999, %s)",
+                 "insert into dossier.subject (org_id, created_at) values (%s, '2000-01-01')"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            me.execute(stmt, (org,))
+    made = me.execute("insert into dossier.subject (org_id) values (%s) returning id", (org,)).fetchone()[0]
+    assert made > 0
+
+
+def test_subject_key_of_another_organisation_is_not_confirmed(logins):
+    """The hr_manager's insert names only its organisation: the id of another organisation's person
+    cannot be tried; another organisation is refused as such."""
+    me = grant_persona(logins, "hr_manager", login="key_prober")
+    other = logins.admin.execute("select id from dossier.org_unit where code = %s", (OTHER_ORG,)).fetchone()[0]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+        me.execute("insert into dossier.subject (org_id) values (%s)", (other,))
+
+
+def test_personnel_number_of_a_hidden_record_is_not_confirmed(logins, restricted_subject):
+    """The payroll administrator cannot see a restricted person; a record written by hand gets its
+    personnel number from the database, so no unique-key error answers for a chosen one."""
+    admin = logins.admin
+    me = grant_persona(logins, "payroll_administrator", login="number_prober")
+    hidden_number = admin.execute("select admin_number from dossier.person_record where subject_id = %s "
+                                  "and annex = 'A2'", (restricted_subject,)).fetchone()[0]
+    assert me.execute("select count(*) from dossier.person_record where admin_number = %s",
+                      (hidden_number,)).fetchone()[0] == 0
+    org, unit = admin.execute("select org_id, unit_id from dossier.person_record where subject_id = %s "
+                              "and annex = 'A2'", (restricted_subject,)).fetchone()
+    subject = me.execute("insert into dossier.subject (org_id) values (%s) returning id", (org,)).fetchone()[0]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        me.execute("insert into dossier.person_record (annex, subject_id, org_id, unit_id, legal_basis, source, "
+                   "admin_number, surname) values ('A2', %s, %s, %s, 'contract', 'test', %s, 'Probe')",
+                   (subject, org, unit, hidden_number))
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        me.execute("update dossier.person_record set admin_number = %s where false", (hidden_number,))
+    made = me.execute("insert into dossier.person_record (annex, subject_id, org_id, unit_id, legal_basis, source, "
+                      "surname) values ('A2', %s, %s, %s, 'contract', 'test', 'Probe') returning admin_number",
+                      (subject, org, unit)).fetchone()[0]
+    assert made.startswith("D") and made != hidden_number
+
+
+# -- organisations as walls for what is not about a person (issue 14 item 1) ---------------------
+def test_training_administrator_cannot_cross_into_another_organisation(logins):
+    admin = logins.admin
+    me = grant_persona(logins, "training_administrator", login="catalogue_crosser")
+    other = admin.execute("select id from dossier.org_unit where code = %s", (OTHER_ORG,)).fetchone()[0]
+    mine = admin.execute("select id from dossier.org_unit where code = %s", (ORG,)).fetchone()[0]
+    for table in ("training_provider", "training_activity", "training_session", "provider_invoice"):
+        seen = me.execute(sql.SQL("select count(*), count(*) filter (where org_id <> %s) from {}").format(
+            sql.Identifier("dossier", table)), (mine,)).fetchone()
+        assert seen[1] == 0, table
+        assert me.execute(sql.SQL("update {} set org_id = org_id where org_id = %s").format(
+            sql.Identifier("dossier", table)), (other,)).rowcount == 0
+        assert me.execute(sql.SQL("delete from {} where org_id = %s").format(
+            sql.Identifier("dossier", table)), (other,)).rowcount == 0
+    theirs = admin.execute("select count(*) from dossier.training_activity where org_id = %s", (other,)).fetchone()[0]
+    assert theirs > 0
+    assert me.execute("select count(*) from dossier.training_activity").fetchone()[0] == admin.execute(
+        "select count(*) from dossier.training_activity where org_id = %s", (mine,)).fetchone()[0]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+        me.execute("insert into dossier.training_activity (org_id, code, title) values (%s, 'EVIL', 'Evil')", (other,))
+    # a session for another organisation's activity: refused like one for an activity that does not exist
+    their_activity = admin.execute("select id from dossier.training_activity where org_id = %s limit 1",
+                                   (other,)).fetchone()[0]
+    errors = []
+    for activity in (their_activity, 987654321):
+        with pytest.raises(psycopg.Error) as e:
+            me.execute("insert into dossier.training_session (activity_id, starts_at) values (%s, now())", (activity,))
+        errors.append(type(e.value).__name__)
+    assert errors[0] == errors[1]
+
+
+def test_deleting_an_invoice_cascades_to_nothing(logins):
+    """Deleting an invoice does not take its (personal) invoice lines with it as the owner: not in
+    another organisation (the row is out of reach), not in its own (refused while lines remain)."""
+    admin = logins.admin
+    outsider = grant_persona(logins, "training_administrator", login="cascader")   # DEMO-EDU
+    logins.grant("lop_trainer", "training_administrator", OTHER_ORG)
+    insider = logins.connect("lop_trainer")
+    other = admin.execute("select id from dossier.org_unit where code = %s", (OTHER_ORG,)).fetchone()[0]
+    invoice = admin.execute("select i.id from dossier.provider_invoice i where i.org_id = %s and exists "
+                            "(select from dossier.invoice_line l where l.invoice_id = i.id) order by i.id limit 1",
+                            (other,)).fetchone()
+    assert invoice, "the demo has invoice lines in DEMO-LOP"
+    before = admin.execute("select count(*) from dossier.invoice_line").fetchone()[0]
+    assert before > 0
+    assert outsider.execute("delete from dossier.provider_invoice where id = %s", (invoice[0],)).rowcount == 0
+    assert outsider.execute("delete from dossier.provider_invoice").rowcount == 0
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        insider.execute("delete from dossier.provider_invoice where id = %s", (invoice[0],))
+    assert admin.execute("select count(*) from dossier.invoice_line").fetchone()[0] == before
+
+
+def test_employee_self_no_longer_reads_other_organisations_catalogue(logins):
+    me = grant_persona(logins, "employee_self", login="catalogue_reader")
+    for table in ("training_provider", "training_activity", "training_session", "provider_invoice"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            me.execute(sql.SQL("select count(*) from {}").format(sql.Identifier("dossier", table)))
+
+
+# -- MIS ------------------------------------------------------------------------------------
+MIS_VIEWS = ("staff_by_unit", "age_bands", "training_by_department")
+
+
+def mis_views(admin) -> list[str]:
+    return [r[0] for r in admin.execute(
+        "select c.relname from pg_class c where c.relnamespace = 'mis'::regnamespace and c.relkind = 'v' order by 1")]
+
+
+def test_every_mis_view_is_a_security_barrier_over_a_definer_function(demo_admin):
+    views = mis_views(demo_admin)
+    assert set(MIS_VIEWS) <= set(views) and "training_history_report" in views
+    for v in views:
+        opts = demo_admin.execute("select coalesce(reloptions, '{}') from pg_class where oid = %s::regclass",
+                                  (f"mis.{v}",)).fetchone()[0]
+        assert "security_barrier=true" in opts, v
+
+
+@pytest.mark.parametrize("view", MIS_VIEWS + ("training_history_report",))
+def test_leaky_function_and_division_by_zero_against_mis(logins, view):
+    admin = logins.admin
+    me = grant_persona(logins, "finance_manager", login=f"mis_leaker_{view}"[:40])
+    me.execute("create function pg_temp.leak(text) returns boolean language plpgsql cost 0.0000001 as "
+               "$$ begin raise notice 'seen %', $1; return true; end $$")
+    notices = []
+    me.add_notice_handler(lambda d: notices.append(d.message_primary))
+    rows = me.execute(sql.SQL("select org_code from {} where pg_temp.leak(org_code)").format(
+        sql.Identifier("mis", view))).fetchall()
+    assert {n.removeprefix("seen ") for n in notices} <= {ORG}
+    assert len(notices) == len(rows)
+    # the division runs only on rows the view returned: the other organisation never divides by zero
+    me.execute(sql.SQL("select * from {} where 1 / (case when org_code = %s then 0 else 1 end) = 1").format(
+        sql.Identifier("mis", view)), (OTHER_ORG,))
+    _ = admin
+
+
+def derivable_small_cells(rows, k: int, direct: dict[str, int]) -> list[str]:
+    """The attacker's side, written independently of the SQL. A unit's cell is its subtree, so
+    parent = sum(children) + own staff. The attacker is granted the structure (`direct`: where
+    somebody sits directly on a unit, as HR would know). From the shown cells it solves every
+    equation with one unknown, repeatedly, and reports each unknown part found to hold 1 to k-1."""
+    known = {r["unit_code"]: r["headcount"] for r in rows if not r["suppressed"]}
+    children: dict[str, list[str]] = {}
+    for r in rows:
+        if r["parent_code"]:
+            children.setdefault(r["parent_code"], []).append(r["unit_code"])
+    found: list[str] = []
+    changed = True
+    while changed:
+        changed = False
+        for r in rows:
+            p, kids = r["unit_code"], children.get(r["unit_code"], [])
+            unknown = [c for c in kids if c not in known]
+            if p in known:
+                rest = known[p] - sum(known[c] for c in kids if c in known)  # hidden children + own staff
+                if 0 < rest < k:
+                    found.append(f"{p}: its hidden part holds {rest}")
+                if len(unknown) == 1 and not direct.get(p):
+                    known[unknown[0]] = rest
+                    changed = True
+            elif kids and not unknown and not direct.get(p):
+                known[p] = sum(known[c] for c in kids)
+                changed = True
+    return sorted(set(found))
+
+
+def direct_staff(admin) -> dict[str, int]:
+    return dict(admin.execute(
+        "select u.code, count(distinct r.subject_id) from dossier.person_record r join dossier.org_unit u "
+        "on u.id = r.unit_id where r.annex = 'A2' and (r.ended_on is null or r.ended_on >= current_date) "
+        "group by u.code").fetchall())
+
+
+def staff(conn):
+    conn.row_factory = psycopg.rows.dict_row
+    rows = conn.execute("select unit_code, parent_code, suppressed, headcount from mis.staff_by_unit").fetchall()
+    conn.row_factory = psycopg.rows.tuple_row
+    return rows
+
+
+def test_mis_differencing_parent_minus_children(logins):
+    """One person placed directly on a school is not recovered as school total minus its teams."""
+    admin = logins.admin
+    k = int(admin.execute("select value from privacy.setting where key = 'mis_k'").fetchone()[0])
+    me = grant_persona(logins, "finance_manager", login="mis_differ")
+    assert not derivable_small_cells(staff(me), k, direct_staff(admin))
+    school = admin.execute("select id, org_id from dossier.org_unit where code = %s", (SCHOOL,)).fetchone()
+    subject = admin.execute("insert into dossier.subject (org_id) values (%s) returning id", (school[1],)).fetchone()[0]
+    admin.execute("insert into dossier.person_record (annex, subject_id, org_id, unit_id, legal_basis, source, surname, "
+                  "birth_date) values ('A2', %s, %s, %s, 'contract', 'test', 'Direct', '1980-01-01')",
+                  (subject, school[1], school[0]))
+    rows = staff(me)
+    assert not derivable_small_cells(rows, k, direct_staff(admin)), rows
+    shown = {r["unit_code"]: r for r in rows}
+    assert shown[SCHOOL]["suppressed"] or any(r["suppressed"] for r in rows if r["parent_code"] == SCHOOL)
+    # and with a small team too (primary suppression), still nothing small can be derived
+    teams = [r[0] for r in admin.execute("select id from dossier.org_unit where parent_id = %s order by id",
+                                         (school[0],))]
+    admin.execute("update dossier.person_record set unit_id = %s where id in (select id from dossier.person_record "
+                  "where unit_id = %s and annex = 'A2' order by id limit 5)", (teams[1], teams[0]))
+    assert not derivable_small_cells(staff(me), k, direct_staff(admin))
+
+
+def test_mis_age_bands_hidden_part_is_not_small(logins):
+    admin = logins.admin
+    k = int(admin.execute("select value from privacy.setting where key = 'mis_k'").fetchone()[0])
+    me = grant_persona(logins, "finance_manager", login="mis_bands")
+    total = me.execute("select headcount from mis.staff_by_unit where unit_code = %s", (ORG,)).fetchone()[0]
+    no_birth_date = admin.execute("select count(distinct subject_id) from dossier.person_record r join dossier.org_unit o "
+                                  "on o.id = r.org_id where o.code = %s and r.annex = 'A2' and r.birth_date is null "
+                                  "and (r.ended_on is null or r.ended_on >= current_date)", (ORG,)).fetchone()[0]
+    assert no_birth_date == 0
+    shown = me.execute("select coalesce(sum(headcount), 0) from mis.age_bands where org_code = %s", (ORG,)).fetchone()[0]
+    hidden = total - shown
+    assert hidden == 0 or hidden >= k
+
+
+def test_school_manager_mis_is_its_own_subtree(logins):
+    admin = logins.admin
+    me = grant_persona(logins, "school_manager", login="mis_school")
+    units = {r[0] for r in me.execute("select unit_code from mis.staff_by_unit")}
+    subtree = {r[0] for r in admin.execute(
+        "select u.code from dossier.org_unit u join dossier.org_unit s on u.path like s.path || '%%' "
+        "where s.code = %s", (SCHOOL,))}
+    assert units and units <= subtree
+    fin = grant_persona(logins, "finance_manager", login="mis_org")
+    assert len({r[0] for r in fin.execute("select unit_code from mis.staff_by_unit")}) > len(units)
+
+
+def test_training_statistics_hold_no_cell_under_k(demo_admin):
+    """After a retention run the statistics kept (000: niet-herleidbaar) are stored at a level
+    that already meets k."""
+    k = int(demo_admin.execute("select value from privacy.setting where key = 'mis_k'").fetchone()[0])
+    recs = [r[0] for r in demo_admin.execute(
+        "select id from dossier.person_record where annex = 'TP' order by id limit 7")]
+    demo_admin.execute("select mis.keep_training_statistics(%s)", (recs,))
+    small = demo_admin.execute("select count(*) from mis.training_history where persons < %s", (k,)).fetchone()[0]
+    assert small == 0
+    kept = demo_admin.execute("select coalesce(sum(persons), 0) from mis.training_history").fetchone()[0]
+    assert kept in (0, 7) or kept >= k
