@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: all system venv demo test lint pgspot bench clean down
+.PHONY: all system venv demo test lint pgspot bench clean down snapshot
 
 all: test
 
@@ -34,6 +34,10 @@ pgspot: venv
 
 test: system venv lint pgspot
 	$(BIN)/pytest -q
+
+# regenerate tests/expected/access.sql, the derived access model, from a freshly migrated database
+snapshot: system venv
+	DOSSIER_UPDATE_SNAPSHOT=1 $(BIN)/pytest -q tests/test_snapshot.py -k derived_model
 
 bench: system venv
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
