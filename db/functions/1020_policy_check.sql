@@ -69,7 +69,8 @@ as $$
     ),
     app_login as (
         select r.oid, r.rolname, r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls,
-               r.rolreplication, r.rolcanlogin, r.rolconnlimit, r.rolvaliduntil
+               r.rolreplication, r.rolcanlogin, r.rolconnlimit, r.rolvaliduntil,
+               r.rolname in (select login from privacy.role_grant where revoked_at is null) as has_grant
           from pg_catalog.pg_roles r
          where r.oid not in (select oid from group_role)
            and (r.rolname in (select login from privacy.role_grant where revoked_at is null)
@@ -151,17 +152,18 @@ as $$
       from pg_catalog.pg_roles r join group_role g on g.oid = r.oid
      where r.rolcanlogin or r.rolsuper or r.rolbypassrls or r.rolcreatedb or r.rolreplication or r.rolcreaterole
     union all
-    -- application logins and the job's login: log in, with a connection limit, nothing more
+    -- application logins, operators and the job's login: log in, nothing more; a login with a
+    -- grant has a connection limit
     select 'role attribute', l.rolname::text,
            concat_ws(', ', case when not l.rolcanlogin then 'cannot log in' end,
                      case when l.rolsuper then 'superuser' end, case when l.rolbypassrls then 'bypassrls' end,
                      case when l.rolcreaterole then 'createrole' end,
                      case when l.rolcreatedb then 'createdb' end, case when l.rolreplication then 'replication' end,
-                     case when l.rolconnlimit < 0 and l.rolname <> 'dossier_cron' then 'no connection limit' end)
+                     case when l.rolconnlimit < 0 and l.has_grant then 'no connection limit' end)
       from app_login l
      where l.rolsuper or l.rolbypassrls or l.rolcreaterole or l.rolcreatedb or l.rolreplication
         or (not l.rolcanlogin and l.oid not in (select oid from trial_login))
-        or (l.rolconnlimit < 0 and l.rolname <> 'dossier_cron')
+        or (l.rolconnlimit < 0 and l.has_grant)
     union all
     -- no login holds CREATEROLE (in PostgreSQL 15 it grants any role); superusers aside
     select 'role attribute', r.rolname::text, 'createrole: can grant itself any role (dossier grant needs none)'
@@ -193,12 +195,12 @@ as $$
       left join pg_catalog.pg_database d on d.oid = s.setdatabase,
            lateral unnest(s.setconfig) c(setting)
      where (r.oid in (select oid from group_role) or r.oid in (select oid from app_login))
-       and not (s.setdatabase = 0 and r.oid in (select oid from app_login) and r.rolname <> 'dossier_cron'
+       and not (s.setdatabase = 0 and r.oid in (select oid from app_login where has_grant)
                 and c.setting in (select setting from privacy.login_setting))
     union all
     select 'role setting', format('%s: %s', l.rolname, x.setting), 'missing (dossier grant sets it)'
       from app_login l cross join privacy.login_setting x
-     where l.rolname <> 'dossier_cron' and l.rolcanlogin
+     where l.has_grant and l.rolcanlogin
        and not exists (select from pg_catalog.pg_db_role_setting s
                         where s.setrole = l.oid and s.setdatabase = 0 and x.setting = any (s.setconfig))
     union all

@@ -21,7 +21,7 @@ begin
     end if;
     if r.rolsuper or r.rolbypassrls or r.rolcreaterole or r.rolreplication or not r.rolcanlogin
        or exists (select from privacy.app_role a where a.role = p_login)
-       or p_login in ('dossier_mis', 'dossier_auditor', 'dossier_trial', 'dossier_cron') then
+       or p_login in ('dossier_mis', 'dossier_auditor', 'dossier_trial') then
         raise exception 'refusing to grant to %: not a plain login (superuser, bypassrls, createrole, replication, nologin or a dossier role)',
             quote_ident(p_login) using errcode = 'insufficient_privilege';
     end if;
