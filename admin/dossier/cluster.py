@@ -209,6 +209,10 @@ class Cluster:
             "pgaudit.log_relation = on",
             "pgaudit.log_parameter = on",
             "log_timezone = 'UTC'",
+            # resource limits (docs/operations.md "Limits"): a backend whose client went away
+            # stops at its next check instead of running on; slots kept for the superuser
+            "client_connection_check_interval = '10s'",
+            "superuser_reserved_connections = 3",
             *self.extra_conf,
         ]
         path = self.datadir / "dossier.conf"
@@ -218,6 +222,20 @@ class Cluster:
         text = main.read_text()
         if "include_if_exists = 'dossier.conf'" not in text:
             main.write_text(text + "\ninclude_if_exists = 'dossier.conf'\n")
+        self._write_hba()
+
+    HBA_TRIAL = "host all +dossier_trial all reject  # dossier psql --as logins: socket only"
+
+    def _write_hba(self) -> None:
+        """The throw-away logins of `dossier psql --as` (members of dossier_trial) never connect
+        over TCP, whatever password one of them sets (issue 14.5): a reject line before initdb's."""
+        hba = self.datadir / "pg_hba.conf"
+        lines = hba.read_text().splitlines()
+        if self.HBA_TRIAL in lines:
+            return
+        first_host = next((i for i, x in enumerate(lines) if x.startswith("host")), len(lines))
+        lines.insert(first_host, self.HBA_TRIAL)
+        hba.write_text("\n".join(lines) + "\n")
 
     def _pid(self) -> int | None:
         pidfile = self.datadir / "postmaster.pid"

@@ -27,13 +27,13 @@ comment on view privacy.my_grant is 'The grants in force today for this login (s
 
 -- privacy.grant_unit, rebuilt whenever grants or the unit tree change (statement triggers; both
 -- are small and change seldom). SECURITY DEFINER: the roles that change units (importer, HR) do
--- not write grant_unit themselves. An advisory lock makes one rebuild at a time.
+-- not write grant_unit themselves. The product lock 'grant_unit' makes one rebuild at a time.
 create or replace function privacy.rebuild_grant_unit() returns void
     language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp
 as $$
 begin
-    perform pg_catalog.pg_advisory_xact_lock(849301, 2);
+    perform privacy.take_product_lock('grant_unit');
     delete from privacy.grant_unit;
     insert into privacy.grant_unit (login, role, unit_id, grant_id, valid_from, valid_until)
     select g.login, g.role, u.id, g.id, g.valid_from, g.valid_until
@@ -158,7 +158,7 @@ create or replace function privacy.turn_scope_day() returns boolean
 as $$
 -- SECURITY DEFINER: writes privacy.setting and invalidates plans; the job's role has neither right.
 begin
-    perform pg_catalog.pg_advisory_xact_lock(849301, 2);
+    perform privacy.take_product_lock('grant_unit');
     if (select s.value from privacy.setting s where s.key = 'scope_day') = privacy.scope_day()::text then
         return false;
     end if;

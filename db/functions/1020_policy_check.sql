@@ -37,6 +37,18 @@ select coalesce(gr.rolname, 'public'), 'function', n.nspname,
  where a.grantee <> p.proowner;
 comment on view privacy.actual_privilege is 'Privileges held on dossier objects, from the ACLs.';
 
+-- The role-level settings every login made by `dossier grant` carries (19.4), from privacy.setting
+-- (db/schema/V1800): privacy.grant_access sets them (db/functions/1035_role_admin.sql), and
+-- policy_drift reports any other. temp_file_limit is enforced (a login cannot change it); the
+-- timeouts are defaults a session may change, which the watchdog enforces anyway.
+create or replace view privacy.login_setting as
+select v.name, v.name || '=' || s.value as setting
+  from (values ('temp_file_limit', 'login_temp_file_limit'),
+               ('statement_timeout', 'login_statement_timeout'),
+               ('idle_in_transaction_session_timeout', 'login_idle_in_transaction_timeout')) v(name, key)
+  join privacy.setting s on s.key = v.key;
+comment on view privacy.login_setting is 'The role-level settings of every login made by dossier grant (19.4).';
+
 create or replace function privacy.policy_drift()
     returns table (kind text, object text, detail text)
     language sql stable security invoker
@@ -47,6 +59,46 @@ as $$
                e.object_name as object_name_n,
                e.column_name, e.privilege
           from privacy.expected_privilege e
+        union all
+        -- the role administration, owned by the superuser (db/functions/1035_role_admin.sql)
+        select a.role, 'function', 'privacy', a.routine, a.routine, null, 'EXECUTE' from privacy.admin_routine a
+    ),
+    -- 19.1: the group roles of the matrix, and the logins that hold (or held) one of them
+    group_role as (
+        select r.oid, r.rolname from pg_catalog.pg_roles r
+         where r.rolname in (select role from privacy.app_role)
+            or r.rolname in ('dossier_mis', 'dossier_auditor', 'dossier_trial')
+    ),
+    app_login as (
+        select r.oid, r.rolname, r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls,
+               r.rolreplication, r.rolcanlogin, r.rolconnlimit, r.rolvaliduntil,
+               r.rolname in (select login from privacy.role_grant where revoked_at is null) as has_grant
+          from pg_catalog.pg_roles r
+         where r.oid not in (select oid from group_role)
+           and (r.rolname in (select login from privacy.role_grant where revoked_at is null)
+                or r.rolname = 'dossier_cron'
+                or exists (select from pg_catalog.pg_auth_members am
+                            where am.member = r.oid and am.roleid in (select oid from group_role)))
+    ),
+    trial_login as (
+        select m.oid, m.rolname, m.rolvaliduntil, m.rolcanlogin from pg_catalog.pg_auth_members am
+          join pg_catalog.pg_roles m on m.oid = am.member
+         where am.roleid = (select oid from pg_catalog.pg_roles where rolname = 'dossier_trial')
+    ),
+    -- every membership of a matrix role, or of an application login, the matrix declares
+    declared_membership as (
+        select 'dossier_owner'::name as member, 'dossier_mis'::name as role
+        -- dossier_owner hands the employee's own functions to dossier_self (db/policies/1007_self.sql)
+        union all select 'dossier_owner', 'dossier_self'
+        union all select 'dossier_cron', 'dossier_retention'
+        union all select g.login, g.role from privacy.role_grant g
+                    join privacy.app_role ar on ar.role = g.role and ar.kind <> 'technical'
+                   where g.revoked_at is null
+        -- operators: plain logins a superuser made members of dossier_admin, holding no grant
+        union all select r.rolname, 'dossier_admin' from pg_catalog.pg_roles r
+                   where r.rolcanlogin and not r.rolsuper
+                     and r.rolname not in (select login from privacy.role_grant where revoked_at is null)
+        union all select t.rolname, 'dossier_trial' from trial_login t
     ),
     personal as (
         select c.oid, c.relname from pg_catalog.pg_class c
@@ -101,44 +153,78 @@ as $$
        and (p.qual is distinct from ap.qual or p.with_check is distinct from ap.with_check
             or p.roles is distinct from ap.roles or p.cmd is distinct from ap.command)
     union all
-    -- group roles: no login, no superuser-like attribute
+    -- 19.1: group roles never log in and hold no attribute but INHERIT
     select 'role attribute', r.rolname::text,
            concat_ws(', ', case when r.rolcanlogin then 'can log in' end,
                      case when r.rolsuper then 'superuser' end, case when r.rolbypassrls then 'bypassrls' end,
-                     case when r.rolcreaterole and r.rolname <> 'dossier_admin' then 'createrole' end,
+                     case when r.rolcreaterole then 'createrole' end,
                      case when r.rolcreatedb then 'createdb' end, case when r.rolreplication then 'replication' end)
+      from pg_catalog.pg_roles r join group_role g on g.oid = r.oid
+     where r.rolcanlogin or r.rolsuper or r.rolbypassrls or r.rolcreatedb or r.rolreplication or r.rolcreaterole
+    union all
+    -- application logins, operators and the job's login: log in, nothing more; a login with a
+    -- grant has a connection limit
+    select 'role attribute', l.rolname::text,
+           concat_ws(', ', case when not l.rolcanlogin then 'cannot log in' end,
+                     case when l.rolsuper then 'superuser' end, case when l.rolbypassrls then 'bypassrls' end,
+                     case when l.rolcreaterole then 'createrole' end,
+                     case when l.rolcreatedb then 'createdb' end, case when l.rolreplication then 'replication' end,
+                     case when l.rolconnlimit < 0 and l.has_grant then 'no connection limit' end)
+      from app_login l
+     where l.rolsuper or l.rolbypassrls or l.rolcreaterole or l.rolcreatedb or l.rolreplication
+        or (not l.rolcanlogin and l.oid not in (select oid from trial_login))
+        or (l.rolconnlimit < 0 and l.has_grant)
+    union all
+    -- no login holds CREATEROLE (in PostgreSQL 15 it grants any role); superusers aside
+    select 'role attribute', r.rolname::text, 'createrole: can grant itself any role (dossier grant needs none)'
       from pg_catalog.pg_roles r
-     where (r.rolname in (select role from privacy.app_role) or r.rolname = 'dossier_mis')
-       and (r.rolcanlogin or r.rolsuper or r.rolbypassrls or r.rolcreatedb or r.rolreplication
-            or (r.rolcreaterole and r.rolname <> 'dossier_admin'))
+     where r.rolcreaterole and not r.rolsuper
+       and r.oid not in (select oid from group_role) and r.oid not in (select oid from app_login)
     union all
-    -- group roles are members of nothing (but dossier_owner of dossier_mis)
-    select 'role membership', format('%s is a member of %s', m.rolname, g.rolname), 'group roles hold no other role'
+    -- group roles are members of nothing, and only declared logins are members of them
+    select case when g.rolname in (select role from privacy.app_role where kind <> 'technical')
+                     and m.oid not in (select oid from group_role)
+                then 'unregistered member' else 'role membership' end,
+           format('%s is a member of %s', m.rolname, g.rolname),
+           case when g.rolname in (select role from privacy.app_role where kind <> 'technical')
+                     and m.oid not in (select oid from group_role)
+                then 'no grant in privacy.role_grant (art. 9.2): grant with `dossier grant`'
+                else 'not declared by the access matrix' end
       from pg_catalog.pg_auth_members am
       join pg_catalog.pg_roles m on m.oid = am.member
       join pg_catalog.pg_roles g on g.oid = am.roleid
-     where (m.rolname in (select role from privacy.app_role) or m.rolname = 'dossier_mis')
-       and not (m.rolname = 'dossier_owner' and g.rolname in ('dossier_mis', 'dossier_self'))
+     where (m.oid in (select oid from group_role) or m.oid in (select oid from app_login)
+            or g.oid in (select oid from group_role))
+       and not exists (select from declared_membership d where d.member = m.rolname and d.role = g.rolname)
     union all
-    -- every member of an Annex 7 role holds a registered grant (art. 9.2)
-    select 'unregistered member', format('%s is a member of %s', m.rolname, g.rolname),
-           'no grant in privacy.role_grant (art. 9.2): grant with `dossier grant`'
-      from pg_catalog.pg_auth_members am
-      join pg_catalog.pg_roles m on m.oid = am.member
-      join pg_catalog.pg_roles g on g.oid = am.roleid
-      join privacy.app_role ar on ar.role = g.rolname and ar.kind <> 'technical'
-     where not exists (select from privacy.role_grant rg
-                        where rg.login = m.rolname and rg.role = g.rolname and rg.revoked_at is null)
+    -- role-level settings (pg_db_role_setting): only the login settings grant gives (19.4)
+    select 'role setting', format('%s: %s', r.rolname, c.setting),
+           coalesce('database ' || d.datname || ': ', '') || 'not declared (alter role … set)'
+      from pg_catalog.pg_db_role_setting s
+      join pg_catalog.pg_roles r on r.oid = s.setrole
+      left join pg_catalog.pg_database d on d.oid = s.setdatabase,
+           lateral unnest(s.setconfig) c(setting)
+     where (r.oid in (select oid from group_role) or r.oid in (select oid from app_login))
+       and not (s.setdatabase = 0 and r.oid in (select oid from app_login where has_grant)
+                and c.setting in (select setting from privacy.login_setting))
     union all
-    -- no application login holds a predefined role that reads or writes everything
-    select 'dangerous membership', format('%s is a member of %s', m.rolname, g.rolname), 'bypasses the access matrix'
-      from pg_catalog.pg_auth_members am
-      join pg_catalog.pg_roles m on m.oid = am.member
-      join pg_catalog.pg_roles g on g.oid = am.roleid
-     where g.rolname in ('pg_read_all_data', 'pg_write_all_data', 'pg_execute_server_program',
-                         'pg_read_server_files', 'pg_write_server_files')
-       and (m.rolname in (select role from privacy.app_role)
-            or m.rolname in (select login from privacy.role_grant))
+    select 'role setting', format('%s: %s', l.rolname, x.setting), 'missing (dossier grant sets it)'
+      from app_login l cross join privacy.login_setting x
+     where l.has_grant and l.rolcanlogin
+       and not exists (select from pg_catalog.pg_db_role_setting s
+                        where s.setrole = l.oid and s.setdatabase = 0 and x.setting = any (s.setconfig))
+    union all
+    -- 14.5: a throw-away login of `dossier psql --as` past its end (its shell never cleaned up)
+    select 'trial login', t.rolname::text,
+           format('throw-away login still there (valid until %s): the tidy job drops it, or '
+                  'select privacy.tidy_trial_logins()', coalesce(t.rolvaliduntil::text, 'ever'))
+      from trial_login t
+     where t.rolvaliduntil is null or t.rolvaliduntil < now() or not t.rolcanlogin
+    union all
+    -- 19.5: large objects outlive their owner's grants and bypass the access matrix
+    select 'large object', lo.oid::text, format('owned by %s: application roles create none (lo_unlink it)',
+                                                pg_catalog.pg_get_userbyid(lo.lomowner))
+      from pg_catalog.pg_largeobject_metadata lo
     union all
     -- new functions of dossier_owner are not executable by PUBLIC (style rule 4)
     select 'default privileges', 'dossier_owner functions', 'EXECUTE is not revoked from PUBLIC by default'

@@ -95,7 +95,7 @@ create trigger person_record_annex_fixed before update of annex on dossier.perso
 -- before it verifies. Entries are written without waiting for anyone; what a seal protects is
 -- what was committed before it (an entry forged between two seals is sealed with the rest: the
 -- interval is the window, docs/architecture.md). Each link is also written to the server log,
--- where deleting links from the chain cannot reach it. An advisory lock makes one seal at a time.
+-- where deleting links from the chain cannot reach it. The product lock 'audit_seal' makes one seal at a time.
 -- SECURITY DEFINER: the chain is written by no application role.
 drop function if exists audit.link_transaction() cascade;
 create or replace function audit.seal() returns integer
@@ -109,7 +109,7 @@ declare
     e record;
     link record;
 begin
-    perform pg_catalog.pg_advisory_xact_lock(849301, 1);
+    perform privacy.take_product_lock('audit_seal');
     select c.upto_txid, c.chain_hash into last from audit.chain c order by c.seq desc limit 1;
     lo := coalesce(last.upto_txid, (select min(c.txid) from audit.change c));
     if lo is null or hi <= lo then

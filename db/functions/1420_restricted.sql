@@ -19,7 +19,7 @@
 -- is fixed: person_record_annex_fixed), so inserts and restriction changes are all there is.
 --
 -- A restriction placed while another transaction inserts rows of the same subject: the insert
--- checks under a shared advisory lock, a restriction change flags under the exclusive one, so
+-- checks under the shared product lock 'restriction', a restriction change flags under the exclusive one, so
 -- one waits for the other to commit, and the later one (a new snapshot per statement, READ
 -- COMMITTED) sees the other's rows (tests/test_requests.py).
 create or replace function privacy.sync_restricted() returns trigger
@@ -31,12 +31,12 @@ declare
     t name;
 begin
     if tg_table_name <> 'restriction' then
-        perform pg_catalog.pg_advisory_xact_lock_shared(849301, 3);
+        perform privacy.take_product_lock('restriction', true);
         select array_agg(distinct n.subject_id) into v_subjects
           from new_rows n join privacy.restriction r on r.subject_id = n.subject_id
          where r.lifted_at is null;
     else
-        perform pg_catalog.pg_advisory_xact_lock(849301, 3);
+        perform privacy.take_product_lock('restriction');
         if tg_op = 'INSERT' then
             select array_agg(distinct n.subject_id) into v_subjects from new_rows n;
         elsif tg_op = 'UPDATE' then

@@ -28,6 +28,10 @@ begin
     perform cron.schedule('dossier-audit-partitions', '0 3 1 * *', 'select audit.ensure_partitions(3)');
     -- the audit chain: seal every minute what was committed (db/schema/V1420__audit_seals.sql)
     perform cron.schedule('dossier-audit-seal', '* * * * *', 'select audit.seal()');
+    -- 19.4 / 14.5: every minute, cut application sessions past the limits (privacy.watchdog,
+    -- docs/operations.md "Limits") and drop throw-away logins whose shell never cleaned up
+    perform cron.schedule('dossier-watchdog', '* * * * *', 'select count(*) from privacy.watchdog()');
+    perform cron.schedule('dossier-tidy-trial-logins', '* * * * *', 'select privacy.tidy_trial_logins()');
     perform cron.schedule_in_database('dossier-retention', '30 2 * * *', 'call privacy.run_retention()',
                                       pg_catalog.current_database(), 'dossier_cron', true);
 end

@@ -1,15 +1,14 @@
-"""`dossier grant`, `revoke`, `access-register`, `policy check`, `psql --as`."""
+"""`dossier grant`, `revoke`, `password`, `access-register`, `policy check`, `psql --as`."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import secrets
 import shutil
+import signal
 import subprocess
+import sys
 
 import click
-from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from .. import access
@@ -24,6 +23,25 @@ HISTORY_COLUMNS = ["id", "login", "role", "unit_code", "valid_from", "valid_unti
                    "granted_by", "granted_at", "revoked_by", "revoked_at"]
 
 
+def _new_password(login: str) -> tuple[str, bool]:
+    """A password for LOGIN: prompted on a terminal (empty: generate one), else generated.
+    Returns it and whether it was generated (then it is printed once)."""
+    if sys.stdin.isatty():
+        pw = click.prompt(f"password for {login} (empty: generate one)", hide_input=True,
+                          confirmation_prompt=True, default="", show_default=False)
+        if pw:
+            if len(pw) < 12:
+                raise click.ClickException("password: at least 12 characters")
+            return pw, False
+    return access.generate_password(), True
+
+
+def _tell_password(login: str, pw: str, generated: bool) -> None:
+    if generated:
+        click.echo(f"password for {login} (shown once, store it now): {pw}")
+    click.echo(f"connect over TCP with: user={login} (scram-sha-256); see docs/connect.md", err=True)
+
+
 @cli.command("grant")
 @click.argument("login")
 @click.argument("role")
@@ -32,17 +50,49 @@ HISTORY_COLUMNS = ["id", "login", "role", "unit_code", "valid_from", "valid_unti
               help="last day the grant works (interns); it stops working after that day by itself")
 @click.option("--reason", default=None, help="why (default: the role's Annex 7 motivation)")
 @click.option("--subject", type=int, default=None, help="employee_self only: the subject id the login is")
+@click.option("--connection-limit", type=click.IntRange(1, 1000), default=None, metavar="N",
+              help="most sessions the login may have at once (default 10, privacy.setting)")
+@click.option("--password", "with_password", is_flag=True,
+              help="also give the login a password for TCP: prompted on a terminal, else generated and printed once")
 @click.pass_obj
-def grant_cmd(obj, login: str, role: str, unit: str, until, reason: str | None, subject: int | None) -> None:
+def grant_cmd(obj, login: str, role: str, unit: str, until, reason: str | None, subject: int | None,
+              connection_limit: int | None, with_password: bool) -> None:
     """Create LOGIN if needed and grant it ROLE for the subtree of a unit, recorded in the
-    access register (art. 9.2) with who granted it and when.
+    access register (art. 9.2) with who granted it and when. A new login gets a connection
+    limit and the login settings of docs/operations.md ("Limits"). Technical logins and a grant
+    that already exists are refused; nothing is changed then.
 
+    \b
     Example: dossier grant j.jansen school_manager --unit DEMO-EDU-S1 --reason "schooldirecteur"
+    Example: dossier grant bi.school school_manager --unit DEMO-EDU-S1 --password
     """
+    pw, generated = _new_password(login) if with_password else (None, False)
     with obj.connect() as conn:
         g = access.grant(conn, login, role, unit, until.date() if until else None, reason, subject)
+        if connection_limit is not None:
+            access.set_connection_limit(conn, login, connection_limit)
+        if pw is not None:
+            access.set_password(conn, login, pw)
     click.echo(f"granted {g['role']} to {g['login']} for {unit}"
                + (f" until {g['valid_until']}" if g["valid_until"] else "") + f" (grant {g['id']})")
+    if pw is not None:
+        _tell_password(login, pw, generated)
+
+
+@cli.command("password")
+@click.argument("login")
+@click.pass_obj
+def password_cmd(obj, login: str) -> None:
+    """Give LOGIN (a login with a grant) a new password: prompted on a terminal, else generated
+    and printed once. Only its SCRAM-SHA-256 verifier is sent to the server.
+
+    Example: dossier password bi.school
+    """
+    pw, generated = _new_password(login)
+    with obj.connect() as conn:
+        access.set_password(conn, login, pw)
+    click.echo(f"password of {login} changed")
+    _tell_password(login, pw, generated)
 
 
 @cli.command("revoke")
@@ -110,12 +160,15 @@ def policy_check(obj, fmt: str) -> None:
 @click.option("--subject", type=int, default=None, help="employee_self: the subject to be")
 @click.pass_obj
 def psql_as(obj, role: str, unit: str | None, subject: int | None) -> None:
-    """Open psql as a throw-away login holding ROLE for UNIT, to try the policies; the login and
-    its grant are removed when psql exits (the grant stays in the register's history).
+    """Open psql as a throw-away login holding ROLE for UNIT, to try the policies. The login
+    connects over the Unix socket only, is valid for 60 minutes (privacy.setting
+    trial_login_minutes) and is dropped with what it owns when psql exits, also on SIGHUP or
+    SIGTERM; after a SIGKILL the tidy job (pg_cron, every minute) drops it once psql is gone
+    too (no session for 2 minutes) or it has expired.
+    The grant stays in the register's history.
 
     Example: dossier psql --as school_manager --unit DEMO-EDU-S1
     """
-    login = f"try_{role}_{secrets.token_hex(3)}"
     with obj.connect() as conn:
         if unit is None:
             unit = conn.execute("select code from dossier.org_unit where parent_id is null "
@@ -124,19 +177,31 @@ def psql_as(obj, role: str, unit: str | None, subject: int | None) -> None:
                 raise click.ClickException("no organisation units: load the demo first (dossier up --demo)")
             unit = unit[0]
         if role == "employee_self" and subject is None:
-            subject = conn.execute(
+            row = conn.execute(
                 "select s.id from dossier.subject s join dossier.org_unit u on u.org_id = s.org_id "
-                "where u.code = %s order by s.id limit 1", (unit,)).fetchone()[0]
-        access.grant(conn, login, role, unit, dt.date.today(), "dossier psql --as (throw-away)", subject)
+                "where u.code = %s order by s.id limit 1", (unit,)).fetchone()
+            if row is None:
+                raise click.ClickException(f"unit {unit}: its organisation has no subject to be")
+            subject = row[0]
+        login = access.open_trial_login(conn, role, unit, subject)
     params = conninfo_to_dict(resolve_dsn(obj.dsn))
     params.pop("password", None)
     params.pop("passfile", None)
     params["user"] = login
     psql = shutil.which("psql") or str(pg_bindir() / "psql")
     click.echo(f"connected as {login} ({role} for {unit}); \\q to leave", err=True)
+
+    def hang_up(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    old = {s: signal.signal(s, hang_up) for s in (signal.SIGHUP, signal.SIGTERM)}
+    # Ctrl-C belongs to psql (it cancels the query there); a handler, not SIG_IGN, so psql
+    # gets the default disposition back at exec
+    old[signal.SIGINT] = signal.signal(signal.SIGINT, lambda *_: None)
     try:
         subprocess.run([psql, "-X", make_conninfo(**params)], env={**os.environ, "PGAPPNAME": "dossier psql"})
     finally:
+        for s, h in old.items():
+            signal.signal(s, h)
         with obj.connect(autocommit=True) as conn:
-            access.revoke(conn, login, role)
-            conn.execute(sql.SQL("drop role if exists {}").format(sql.Identifier(login)))
+            access.close_trial_login(conn, login)
