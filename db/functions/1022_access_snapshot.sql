@@ -14,8 +14,8 @@ with grants as (
 lines as (
     select 1 as part, format('grant %s%s on %s%s to %s;', lower(g.privilege),
                   coalesce(' (' || g.columns || ')', ''),
-                  case g.object_type when 'sequence' then 'sequence ' when 'schema' then 'schema '
-                                     when 'function' then 'function ' else '' end,
+                  case when g.object_type in ('sequence', 'schema', 'function') then g.object_type || ' '
+                       else '' end,
                   case when g.object_type = 'schema' then quote_ident(g.schema_name)
                        else quote_ident(g.schema_name) || '.' || g.object_name end,
                   case when g.role = 'public' then 'public' else quote_ident(g.role) end) as line
