@@ -140,17 +140,29 @@ insert into privacy.technical_access (role, object_name, privilege, columns, ann
     -- The retention job (004 art. 14, 15.5; 000 Bewaartermijn) reads a record's keys and retention
     -- clock, never its contents, and deletes it; the details go by the cascading foreign keys.
     ('dossier_retention', 'person_record', 'SELECT',
-     '{id,annex,subject_id,org_id,unit_id,ended_on,retention_consent,deceased_on,restricted}', null,
-     'the retention clock'),
+     '{id,annex,subject_id,org_id,unit_id,legal_basis,collected_on,ended_on,retention_consent,deceased_on,restricted,processing_ended}',
+     null, 'the retention clock; the legal basis an objection depends on (art. 13.6)'),
+    -- the clock follows the facts (db/functions/1405_clocks.sql, issue 16.1), never set by hand;
+    -- the flags of restricted and ended processing (art. 13.6, db/functions/1420_restricted.sql)
+    ('dossier_retention', 'person_record', 'UPDATE', '{ended_on,restricted,processing_ended}', null,
+     'the retention clock derived from its facts (art. 14); restricted and ended processing (art. 13.6)'),
     ('dossier_retention', 'person_record', 'DELETE', null, null, 'expired records (art. 14)');
 -- It also carries out restrictions (art. 13.6; db/functions/1420_restricted.sql): it reads the
--- keys of every personal-data row and sets its `restricted` flag, nothing else.
+-- keys of every personal-data row and sets its `restricted` flag; it reads the facts a retention
+-- clock follows (db/functions/1405_clocks.sql); it deletes detail rows past their own term (A6
+-- payouts, art. 14c) and the parts of a dossier an erasure decision erases (art. 13.5).
 insert into privacy.technical_access (role, object_name, privilege, columns, annexes, note)
-select 'dossier_retention', p.table_name, x.privilege, x.columns, null, x.note
-  from privacy.personal_table p,
-       (values ('SELECT', '{annex,subject_id,restricted}'::text[], 'whose rows a restriction concerns'),
-               ('UPDATE', '{restricted}'::text[], 'restricted processing (art. 13.6)')) x(privilege, columns, note)
- where not (p.table_name = 'person_record' and x.privilege = 'SELECT');
+select 'dossier_retention', p.table_name, x.privilege,
+       case when x.privilege = 'SELECT' then x.columns || coalesce(f.facts, '{}') else x.columns end, null, x.note
+  from privacy.personal_table p
+  left join (values ('application', '{procedure_ended_on}'::text[]), ('employment', '{ended_on_job}'),
+                    ('salary', '{period}'), ('severance_benefit', '{ends_on}'), ('pension_entitlement', '{settled_on}'),
+                    ('payout', '{paid_on}')) f(table_name, facts) on f.table_name = p.table_name,
+       (values ('SELECT', '{id,record_id,annex,subject_id,restricted,processing_ended}'::text[],
+                'whose rows a restriction concerns; the facts a retention clock follows'),
+               ('UPDATE', '{restricted,processing_ended}'::text[], 'restricted and ended processing (art. 13.6)'),
+               ('DELETE', null, 'rows past their own term (art. 14c) or erased by a decision (art. 13.5)')) x(privilege, columns, note)
+ where p.table_name <> 'person_record';
 
 -- Art. 13.5, 13.6: the HR roles that make mutations handle the requests; they keep seeing
 -- restricted records (everyone else stops seeing them until the restriction is lifted).
