@@ -19,7 +19,12 @@ select a.code,
        a.outside_eu,
        a.reference,
        a.organisation,
-       a.legal_reference
+       a.legal_reference,
+       -- art. 2: the special categories processed, each with its legal ground (issue 16.6)
+       (select coalesce(jsonb_agg(jsonb_build_object('category', d.code, 'ground', d.special_ground)
+                                  order by d.code), '[]'::jsonb)
+          from privacy.annex_category c join privacy.data_category d on d.code = c.category
+         where c.annex = a.code and d.special) as special_categories
   from privacy.processing_activity a;
 comment on view privacy.processing is
     'The AVG art. 30 register of processing activities, one row per activity (contract §4).';
@@ -28,16 +33,25 @@ comment on view privacy.processing is
 -- the parent and for each partition whose annex allows their category; a detail table's columns
 -- for every annex that allows the table's category.
 create or replace view privacy.column_catalogue as
-select 'dossier'::text as table_schema, rel.table_name, cc.column_name, cc.category, ac.annex
+select 'dossier'::text as table_schema, rel.table_name, cc.column_name, cc.category, ac.annex,
+       dc.special
   from privacy.column_category cc
   join privacy.annex_category ac on ac.category = cc.category
+  join privacy.data_category dc on dc.code = cc.category
  cross join lateral (values ('person_record'), ('person_record_' || lower(ac.annex))) rel(table_name)
  where cc.table_name = 'person_record'
+   and not exists (select from privacy.annex_column_limit l      -- columns fewer annexes list (issue 16.4)
+                    where l.table_name = 'person_record' and l.column_name = cc.column_name
+                      and not ac.annex = any (l.annexes))
 union all
-select 'dossier', cc.table_name, cc.column_name, cc.category, ac.annex
+select 'dossier', cc.table_name, cc.column_name, cc.category, ac.annex, dc.special
   from privacy.column_category cc
   join privacy.personal_table pt on pt.table_name = cc.table_name
   join privacy.annex_category ac on ac.category = pt.category
- where cc.table_name <> 'person_record';
+  join privacy.data_category dc on dc.code = cc.category
+ where cc.table_name <> 'person_record'
+   and not exists (select from privacy.annex_column_limit l
+                    where l.table_name = cc.table_name and (l.column_name is null or l.column_name = cc.column_name)
+                      and not ac.annex = any (l.annexes));
 comment on view privacy.column_catalogue is
-    'Every personal-data column with its data category and annex (contract §4).';
+    'Every personal-data column with its data category and annex (contract §4); special: health data (art. 2).';
