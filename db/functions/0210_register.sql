@@ -55,3 +55,41 @@ select 'dossier', cc.table_name, cc.column_name, cc.category, ac.annex, dc.speci
                       and not ac.annex = any (l.annexes));
 comment on view privacy.column_catalogue is
     'Every personal-data column with its data category and annex (contract §4); special: health data (art. 2).';
+
+-- Bijlage 7 "Per school 1 medewerker … voor verzuimregistratie" (issue 16.5): schools for which
+-- more than one login holds absence_registrar today. A grant covers the schools in its subtree
+-- and the school it lies in (a grant for a team of the school). `dossier grant` and `policy
+-- check` report these; none means the row is kept.
+create or replace view privacy.registrar_conflicts as
+with covered as (
+    select distinct g.login, s.id as school_id
+      from privacy.role_grant g
+      join dossier.org_unit gu on gu.id = g.unit_id
+      join dossier.org_unit s on s.kind in ('school', 'location') and s.org_id = gu.org_id
+                             and (s.path like gu.path || '%' or gu.path like s.path || '%')
+     where g.role = 'absence_registrar' and g.revoked_at is null
+       and current_date >= g.valid_from and (g.valid_until is null or current_date <= g.valid_until)
+)
+select s.code as school_code, s.name as school_name, count(*)::integer as registrars,
+       array_agg(c.login order by c.login) as logins
+  from covered c join dossier.org_unit s on s.id = c.school_id
+ group by s.id, s.code, s.name
+having count(*) > 1;
+comment on view privacy.registrar_conflicts is
+    'Schools with more than one absence registrar in force (Bijlage 7: "per school 1 medewerker").';
+
+-- Art. 12 (issue 16.8): an employee reads the register of what is processed (privacy.processing)
+-- and its own entries in the access register (art. 9.2), through this view only.
+create or replace view privacy.my_access_register with (security_barrier) as
+select a.login, a.role, a.unit_code, a.unit_name, a.valid_from, a.valid_until, a.reason, a.annex7_row,
+       a.motivation, a.data, a.in_force
+  from privacy.access_register a
+ where a.login = session_user;
+comment on view privacy.my_access_register is 'This login''s own entries in the access register (art. 9.2, 12).';
+
+delete from privacy.object_audience where defined_in = '0210_register';
+insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in) values
+    ('privacy', 'registrar_conflicts', 'privacy_officer', 'SELECT', '0210_register'),
+    ('privacy', 'registrar_conflicts', 'dossier_admin', 'SELECT', '0210_register'),
+    ('privacy', 'processing', 'employee_self', 'SELECT', '0210_register'),
+    ('privacy', 'my_access_register', 'employee_self', 'SELECT', '0210_register');

@@ -39,6 +39,9 @@ insert into privacy.app_role (role, kind, annex7_row, motivation_nl, data_nl, bo
      'Het register, het toegangsregister, verzoeken en auditmetadata; geen persoonsgegevens', false, false),
     ('training_administrator', 'implied', null, 'het opleidingspaspoort (000 M895, doel 1-7)',
      'De gegevens van het opleidingspaspoort', true, false),
+    ('former_staff_administrator', 'implied', null,
+     'de activiteiten van art. 15.2 (contacten, informatie, bijdragen en giften, geschillen en accountantscontrole), art. 15.4a',
+     'De gegevens van oud-personeelsleden (art. 15.3)', true, false),
     ('dossier_importer', 'technical', null, 'de HR-importer (000 Bron)', 'Wat de import schrijft', false, false),
     ('dossier_retention', 'technical', null, 'bewaartermijnen (art. 14, 15.5)', 'Wat verwijderd wordt', false, false),
     ('dossier_admin', 'technical', null, 'beheer van toegang en beleid', 'Geen persoonsgegevens', false, false),
@@ -72,6 +75,8 @@ select 'payroll_administrator', ac.annex, ac.category, 'org', '{insert,update,de
 -- "achternaam, voornaam" is read as surname, prefix, initials and first names, not partner names
 -- or titles; "functie, locatie/team" as the position (the unit is the record's scope key);
 -- "eerste verzuimdag, % verzuim, reden van verzuim" as the absence table, not leave.
+-- Issue 16.5: not initials (the row lists "achternaam, voornaam") and not absence.last_day (it
+-- lists "eerste verzuimdag, % verzuim, reden van verzuim"); the HR roles record the recovery.
 insert into privacy.access_rule (role, annex, category, columns, tables, read_scope,
                                  write_privileges, write_scope, note)
 select r.role, 'A2', f.category, f.columns, f.tables, r.scope,
@@ -82,10 +87,10 @@ select r.role, 'A2', f.category, f.columns, f.tables, r.scope,
   from (values ('absence_registrar', 'unit', 'Bijlage 7: per school, verzuimregistratie'),
                ('occupational_physician', 'org', 'Bijlage 7: raadpleging verzuiminformatie')) r(role, scope, note)
  cross join (values
-        ('name', '{surname,prefix,initials,first_names}'::text[], null::text[]),
+        ('name', '{surname,prefix,first_names}'::text[], null::text[]),
         ('birth_date', null, null), ('gender', null, null), ('admin_number', null, null),
         ('employment', '{position}', '{employment}'),
-        ('absence', null, '{absence}')) f(category, columns, tables);
+        ('absence', '{first_day,percentage,reason_code}', '{absence}')) f(category, columns, tables);
 
 -- School managers (Bijlage 7 "informatie in de personeelsdossiers"): the personnel records of
 -- their own school, without bank account or family (contract §3: not iban, bsn, salary, tax,
@@ -108,6 +113,13 @@ select 'training_administrator', ac.annex, ac.category, 'org',
        case when ac.category = 'training' then 'org' end,
        '000 M895: doel 1-7'
   from privacy.annex_category ac where ac.annex = 'TP';
+
+-- Art. 15.4a (issue 16.7): those charged with the activities of art. 15.2 process the former
+-- staff records, and nothing else; the processing exists by the controller's choice (art. 15.1).
+insert into privacy.access_rule (role, annex, category, read_scope, write_privileges, write_scope, note)
+select 'former_staff_administrator', ac.annex, ac.category, 'org', '{insert,update,delete}', 'org',
+       'art. 15.4a: belast met de activiteiten van art. 15.2'
+  from privacy.annex_category ac where ac.annex = 'FS';
 
 -- The technical roles (contract §3: what their job needs, nothing more).
 delete from privacy.technical_access;

@@ -16,7 +16,7 @@ alter table privacy.subject_request add constraint subject_request_correction_on
     check ((correction is null and passed_on_to is null) or kind = 'rectification');
 alter table privacy.subject_request add constraint subject_request_rectification_carried_out
     check (kind <> 'rectification' or decision is null or decision = 'refused'
-           or (length(btrim(correction)) > 0 and passed_on_to is not null));
+           or (coalesce(length(btrim(correction)), 0) > 0 and passed_on_to is not null));
 comment on column privacy.subject_request.correction is
     'Rectification granted: the correction carried out (art. 13.5 "zo spoedig mogelijk uitgevoerd"); no special categories.';
 comment on column privacy.subject_request.passed_on_to is

@@ -43,7 +43,7 @@ comment on constraint employment_started_on_present on dossier.employment is
 alter table privacy.data_category drop constraint data_category_no_special_categories;
 alter table privacy.data_category add column special_ground text;
 alter table privacy.data_category add constraint data_category_special_has_ground
-    check (not special or length(btrim(special_ground)) > 0);
+    check (not special or coalesce(length(btrim(special_ground)), 0) > 0);
 comment on column privacy.data_category.special is
     'A special category of personal data (004 art. 2; AVG art. 9): processed only on special_ground.';
 comment on column privacy.data_category.special_ground is
