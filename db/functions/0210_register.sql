@@ -81,10 +81,13 @@ comment on view privacy.registrar_conflicts is
 -- Art. 12 (issue 16.8): an employee reads the register of what is processed (privacy.processing)
 -- and its own entries in the access register (art. 9.2), through this view only.
 create or replace view privacy.my_access_register with (security_barrier) as
-select a.login, a.role, a.unit_code, a.unit_name, a.valid_from, a.valid_until, a.reason, a.annex7_row,
-       a.motivation, a.data, a.in_force
-  from privacy.access_register a
- where a.login = session_user;
+select g.login, g.role, u.code as unit_code, u.name as unit_name, g.valid_from, g.valid_until, g.reason,
+       ar.annex7_row, ar.motivation_nl as motivation, ar.data_nl as data,
+       (g.valid_until is null or g.valid_until >= current_date) as in_force
+  from privacy.role_grant g
+  join dossier.org_unit u on u.id = g.unit_id
+  join privacy.app_role ar on ar.role = g.role
+ where g.revoked_at is null and g.login = session_user;
 comment on view privacy.my_access_register is 'This login''s own entries in the access register (art. 9.2, 12).';
 
 delete from privacy.object_audience where defined_in = '0210_register';
