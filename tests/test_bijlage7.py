@@ -114,7 +114,8 @@ def test_role_sees_what_bijlage_7_lists_and_nothing_else(as_role, logins, role):
         # exactly the annexes of the row, and every row of them in scope (the demo has each annex)
         seen = {a for (a,) in conn.execute("select distinct annex from dossier.person_record")}
         assert seen == row["annexes"], f"{role} sees {sorted(seen)}"
-        where = "u.code like %(unit)s" if row["scope"] == "unit" else "u.org_id = (select id from dossier.org_unit where code = %(org)s)"
+        where = ("u.code like %(unit)s" if row["scope"] == "unit"
+                 else "u.org_id = (select id from dossier.org_unit where code = %(org)s)")
         args = {"unit": SCHOOL + "%", "org": ORG, "annexes": sorted(row["annexes"])}
         in_scope = logins.admin.execute(
             f"select count(*) from dossier.person_record p join dossier.org_unit u on u.id = p.unit_id "

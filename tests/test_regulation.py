@@ -157,3 +157,19 @@ def test_complaints_carry_the_terms_of_article_16(demo_dsn, logins):
                         "where o.code = 'DEMO-LOP' limit 1").fetchone()[0]
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         fg.execute("select privacy.open_complaint(%s, current_date, null, 'x')", (lop,))
+
+
+def test_employee_reads_the_register_and_its_own_access_register_entries(logins):
+    """Art. 12 (issue 16.8): what is processed (privacy.processing) and its own entries of the
+    access register; not the grants of anyone else, not the grants register itself."""
+    admin = logins.admin
+    subject, _a2, _a3 = staff_subject(admin)
+    logins.grant("emp_self", "employee_self", "DEMO-EDU-S1", subject=subject)
+    logins.grant("emp_other", "hr_officer", "DEMO-EDU")
+    me = logins.connect("emp_self")
+    codes = [c for (c,) in me.execute("select code from privacy.processing order by code")]
+    assert codes == ["A1", "A2", "A3", "A4", "A5", "A6", "FS", "TP"]
+    assert me.execute("select login, role from privacy.my_access_register").fetchall() == [("emp_self", "employee_self")]
+    for stmt in ("select * from privacy.access_register", "select * from privacy.role_grant"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            me.execute(stmt)

@@ -39,18 +39,21 @@ def new_record(demo_admin, annex: str, ended_on=ENDED, consent=False, deceased_o
     return rid, subject
 
 
+JOB = ("insert into dossier.employment (record_id, position, started_on, ended_on_job) "
+       "values (%s, 'medewerker', '2010-01-01', %s)")
+
+
 def add_fact(demo_admin, annex: str, rid: int, ended_on) -> None:
     fact = {
         "A1": ("insert into dossier.application (record_id, vacancy_code, position_applied, applied_on, "
                "procedure_ended_on) values (%s, 'V-1', 'docent', '2010-01-01', %s)"),
-        "A2": "insert into dossier.employment (record_id, position, started_on, ended_on_job) values (%s, 'medewerker', '2010-01-01', %s)",
-        "TP": "insert into dossier.employment (record_id, position, started_on, ended_on_job) values (%s, 'medewerker', '2010-01-01', %s)",
-        "FS": "insert into dossier.employment (record_id, position, started_on, ended_on_job) values (%s, 'medewerker', '2010-01-01', %s)",
+        "A2": JOB, "TP": JOB, "FS": JOB,
         "A4": ("insert into dossier.severance_benefit (record_id, kind, starts_on, ends_on, monthly_amount) "
                "values (%s, 'other', '2010-01-01', %s, 100)"),
         "A5": ("insert into dossier.pension_entitlement (record_id, fund, registered_on, employer_reference, settled_on) "
                "values (%s, 'Pensioenfonds', '2010-01-01', 'W-1', %s)"),
-        "A6": "insert into dossier.payout (record_id, paid_on, kind, amount) values (%s, coalesce(%s, current_date), 'expense_claim', 10)",
+        "A6": ("insert into dossier.payout (record_id, paid_on, kind, amount) "
+               "values (%s, coalesce(%s, current_date), 'expense_claim', 10)"),
     }
     if annex == "A3":   # no A2 record: the clock is the end of the last month paid
         if ended_on is not None:

@@ -12,6 +12,7 @@ from psycopg.rows import dict_row
 
 KINDS = ("access", "rectification", "objection", "erasure", "restriction")
 DECISIONS = ("granted", "partly_granted", "refused")
+DECISION_NL = {"granted": "toegewezen", "partly_granted": "gedeeltelijk toegewezen", "refused": "afgewezen"}
 KIND_NL = {"access": "inzage", "rectification": "rectificatie", "objection": "bezwaar",
            "erasure": "verwijdering", "restriction": "beperking van de verwerking"}
 
@@ -90,7 +91,8 @@ def render_erasure_letter(conn, rid: int) -> str:
     r = cur.execute("select q.id, q.kind, q.received_on, q.decision, q.decision_reason, q.closed_on, q.outcome, "
                     "a.organisation, a.controller, a.postal_address from privacy.subject_request q "
                     "left join lateral (select x.organisation, x.controller, x.postal_address "
-                    "from privacy.processing_activity x where x.code = coalesce(q.annex, q.outcome->0->>'annex', 'A2')) a on true "
+                    "from privacy.processing_activity x "
+                    "where x.code = coalesce(q.annex, q.outcome->0->>'annex', 'A2')) a on true "
                     "where q.id = %s", (rid,)).fetchone()
     if r is None:
         raise ValueError(f"no request {rid}")
@@ -113,12 +115,13 @@ def render_erasure_letter(conn, rid: int) -> str:
         f"(kenmerk {r['id']})</p>",
         "<p>Geachte heer, mevrouw,</p>",
         f"<p>Op uw verzoek (artikel 17 AVG, artikel 13.5 van het privacyreglement) is besloten: "
-        f"<strong>{e({'granted': 'toegewezen', 'partly_granted': 'gedeeltelijk toegewezen', 'refused': 'afgewezen'}[r['decision']])}"
+        f"<strong>{e(DECISION_NL[r['decision']])}"
         f"</strong>. {e(r['decision_reason'])}</p>",
         "<h2>Verwijderd</h2><ul>" + ("".join(f"<li>{part(o)} ({o['deleted']})</li>" for o in erased) or "<li>niets</li>")
         + "</ul>",
-        "<h2>Bewaard, en waarom</h2><ul>" + ("".join(f"<li>{part(o)} ({o['kept']}): {e(o['why_kept'] or '')}</li>"
-                                                       for o in kept) or "<li>niets</li>") + "</ul>",
+        "<h2>Bewaard, en waarom</h2><ul>"
+        + ("".join(f"<li>{part(o)} ({o['kept']}): {e(o['why_kept'] or '')}</li>" for o in kept) or "<li>niets</li>")
+        + "</ul>",
         "<p>Wat bewaard blijft wordt verwijderd zodra de genoemde grond vervalt, en uiterlijk na de bewaartermijn "
         "van artikel 14. Tegen dit besluit kunt u bezwaar maken (artikel 13.7: een besluit in de zin van de "
         "Algemene wet bestuursrecht); heeft u een klacht, dan kunt u de klachtenprocedure volgen (artikel 16).</p>",

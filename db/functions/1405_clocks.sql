@@ -4,7 +4,9 @@
 -- follows (a procedure, an employment, a salary month, a benefit, a pension matter, a payout),
 -- privacy.sync_clocks() sets person_record.ended_on of the subjects concerned to what
 -- privacy.record_clock() derives. A value written into ended_on by hand does not outlive its
--- statement; privacy.clock_drift() lists any record out of step (none).
+-- statement, except on a record inserted without facts yet (the importer writes the record, then
+-- its employment): that value stands until its facts arrive; privacy.clock_drift() lists any
+-- record out of step.
 --
 -- Who writes the clock: privacy.sync_clocks(), as dossier_retention (SECURITY DEFINER, owned by
 -- it), the technical role that already reads every record's clock for the retention job; its
@@ -32,9 +34,13 @@ begin
     if v_subjects is null then
         return null;
     end if;
+    -- A record just inserted has no facts yet (its details follow, in later statements): what
+    -- it was given stands until a fact says otherwise; privacy.clock_drift() reports a record
+    -- left without facts and with a clock.
     update dossier.person_record p set ended_on = c.ended_on
       from privacy.record_clock(v_subjects) c
-     where p.id = c.record_id and p.annex = c.annex and p.ended_on is distinct from c.ended_on;
+     where p.id = c.record_id and p.annex = c.annex and p.ended_on is distinct from c.ended_on
+       and not (tg_table_name = 'person_record' and tg_op = 'INSERT' and c.ended_on is null);
     return null;
 end
 $$;

@@ -152,7 +152,7 @@ def close_cmd(obj, request_id, decision, reason, erase, correction, passed_on, n
     was kept and why. A granted rectification records the correction and its recipients. A
     granted objection ends the processing; a refused objection or restriction lifts its restriction.
 
-    Example: dossier request close 7 --decision partly_granted --reason "deels verwijderd" --erase A2:absence --letter besluit-7.html
+    Example: dossier request close 7 --decision partly_granted --reason "deels" --erase A2:absence --letter b-7.html
     """
     if none_passed_on and passed_on:
         raise click.UsageError("--passed-on and --none-passed-on exclude each other")
