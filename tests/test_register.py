@@ -61,3 +61,15 @@ def test_register_list_has_every_annex(dsn):
 def test_unknown_code_is_bad_usage(dsn):
     p = run_cli("register", "show", "A9", dsn=dsn)
     assert p.returncode == 2 and "no processing activity 'A9'" in p.stderr
+
+
+def test_register_names_health_data_with_its_ground(dsn):
+    """Issue 16.6: absence reasons sickness and maternity are health data (art. 2); the register
+    of A2 says so with the legal ground, the training passport processes none."""
+    md = run_cli("register", "show", "A2", dsn=dsn, check=True).stdout
+    special = md.split("## Bijzondere persoonsgegevens")[1].split("##")[0]
+    assert "AVG art. 9 lid 2b" in special and "UAVG art. 30" in special and "(2g)" in special
+    tp = run_cli("register", "show", "TP", dsn=dsn, check=True).stdout
+    assert "Er worden geen bijzondere persoonsgegevens verwerkt." in tp
+    doc = json.loads(run_cli("register", "show", "A2", "--format", "json", dsn=dsn, check=True).stdout)
+    assert [c["code"] for c in doc["categories"] if c["special"]] == ["absence"]

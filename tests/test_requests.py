@@ -16,15 +16,21 @@ from .conftest import run_cli
 
 SCHOOL = "DEMO-EDU-S1"
 D = dt.timedelta
+TODAY = dt.date.today()
 
 
-def a2_subject(admin, school: str = SCHOOL) -> int:
-    """A subject with an A2 record in the school and records in other annexes too."""
-    return admin.execute(
+def a2_subject(admin, school: str = SCHOOL, legitimate_interest: bool = False) -> int:
+    """A subject with an A2 record in the school and records in other annexes too; with
+    legitimate_interest its A2 record rests on art. 7f, so an objection may concern it (13.6)."""
+    subject = admin.execute(
         """select r.subject_id from dossier.person_record r join dossier.org_unit u on u.id = r.unit_id
             where r.annex = 'A2' and u.code like %s
               and exists (select from dossier.person_record o where o.subject_id = r.subject_id and o.annex <> 'A2')
             order by r.subject_id limit 1""", (school + "%",)).fetchone()[0]
+    if legitimate_interest:
+        admin.execute("update dossier.person_record set legal_basis = 'legitimate_interest' "
+                      "where subject_id = %s and annex = 'A2'", (subject,))
+    return subject
 
 
 def req(demo_dsn, *args) -> dict:
@@ -40,29 +46,46 @@ def overdue(demo_dsn, as_of: dt.date) -> tuple[int, list[int]]:
 
 def test_deadline_four_weeks_and_overdue_exit_status(demo_dsn, logins):
     subject = a2_subject(logins.admin)
-    received = dt.date(2026, 10, 5)
-    r = req(demo_dsn, "open", "--type", "rectification", "--subject", str(subject), "--received", str(received))
+    received = TODAY - D(days=20)
+    r = req(demo_dsn, "open", "--type", "access", "--subject", str(subject), "--received", str(received))
     assert r["deadline"] == str(received + D(weeks=4)) and r["status"] == "open"
     assert overdue(demo_dsn, received + D(weeks=4)) == (0, [])
     assert overdue(demo_dsn, received + D(weeks=4, days=1)) == (1, [r["id"]])
-    closed = req(demo_dsn, "close", str(r["id"]), "--decision", "granted", "--reason", "adres verbeterd",
-                 "--on", str(received + D(days=20)))
-    assert (closed["status"], closed["decision"], closed["decision_reason"], closed["overdue"]) == (
-        "closed", "granted", "adres verbeterd", False)
+    closed = req(demo_dsn, "close", str(r["id"]), "--decision", "granted", "--reason", "inzage gegeven")
+    assert (closed["status"], closed["decision"], closed["decision_reason"], closed["overdue"], closed["closed_on"]) == (
+        "closed", "granted", "inzage gegeven", False, str(TODAY))
     assert overdue(demo_dsn, received + D(weeks=8)) == (0, [])
     p = run_cli("request", "close", str(r["id"]), "--decision", "refused", "--reason", "x", dsn=demo_dsn)
     assert p.returncode == 1 and "was closed on" in p.stderr
+    p = run_cli("request", "open", "--type", "access", "--subject", str(subject), "--received",
+                str(TODAY + D(days=1)), dsn=demo_dsn)
+    assert p.returncode == 1 and "in the future" in p.stderr, "a future receipt would postpone the deadline"
+
+
+def test_rectification_records_the_correction_and_its_recipients(demo_dsn, logins):
+    """Art. 13.4/13.5, AVG art. 19: a granted rectification says what was corrected and to whom it
+    was passed on; without them it is refused."""
+    subject = a2_subject(logins.admin)
+    r = req(demo_dsn, "open", "--type", "rectification", "--subject", str(subject))
+    p = run_cli("request", "close", str(r["id"]), "--decision", "granted", "--reason", "adres onjuist", dsn=demo_dsn)
+    assert p.returncode == 1 and "correction carried out and to whom it was passed on" in p.stderr
+    req(demo_dsn, "close", str(r["id"]), "--decision", "granted", "--reason", "adres onjuist",
+        "--correction", "straatnaam verbeterd in A2 en A3", "--passed-on", "salarisadministratie",
+        "--passed-on", "pensioenfonds")
+    assert logins.admin.execute("select correction, passed_on_to from privacy.subject_request where id = %s",
+                                (r["id"],)).fetchone() == ("straatnaam verbeterd in A2 en A3",
+                                                           ["salarisadministratie", "pensioenfonds"])
 
 
 def test_suspension_while_identity_is_verified(demo_dsn, logins):
     subject = a2_subject(logins.admin)
-    received = dt.date(2026, 10, 5)
+    received = TODAY - D(days=10)
     r = req(demo_dsn, "open", "--type", "access", "--subject", str(subject), "--received", str(received), "--unverified")
     later = received + D(weeks=10)
     shown = req(demo_dsn, "show", str(r["id"]), "--as-of", str(later))
     assert (shown["status"], shown["overdue"]) == ("suspended", False), "the term stands still (art. 13.2)"
     assert overdue(demo_dsn, later) == (0, [])
-    run_cli("request", "verify", str(r["id"]), "--on", str(received + D(days=10)), dsn=demo_dsn, check=True)
+    run_cli("request", "verify", str(r["id"]), dsn=demo_dsn, check=True)   # the proof arrived today
     deadline = received + D(weeks=4, days=10)
     assert req(demo_dsn, "show", str(r["id"]), "--as-of", str(later))["deadline"] == str(deadline)
     assert overdue(demo_dsn, deadline) == (0, [])
@@ -114,7 +137,7 @@ def test_export_has_every_record_of_the_subject_and_nothing_of_anyone_else(demo_
 
 def test_restriction_hides_the_records_from_school_manager_until_lifted(demo_dsn, logins):
     admin = logins.admin
-    subject = a2_subject(admin)
+    subject = a2_subject(admin, legitimate_interest=True)
     logins.grant("sm_restrict", "school_manager", SCHOOL)
     logins.grant("hr_restrict", "hr_officer", "DEMO-EDU")
     sm, hr = logins.connect("sm_restrict"), logins.connect("hr_restrict")
@@ -151,7 +174,7 @@ def test_rows_added_for_a_restricted_subject_stay_hidden_and_no_role_writes_the_
     """The policies test a `restricted` flag on every row (V1450): rows inserted while a
     restriction is in force are flagged too, and nobody can clear or set the flag by hand."""
     admin = logins.admin
-    subject = a2_subject(admin)
+    subject = a2_subject(admin, legitimate_interest=True)
     logins.grant("sm_flag", "school_manager", SCHOOL)
     logins.grant("hr_flag", "hr_officer", "DEMO-EDU")
     sm, hr = logins.connect("sm_flag"), logins.connect("hr_flag")
@@ -234,13 +257,17 @@ def test_erasure_deletes_what_no_duty_keeps_and_says_why(demo_dsn, logins):
                select %s, %s, o.id, o.id, (select min(basis) from privacy.processing_basis where activity = %s),
                       'test', 'Wisser' from dossier.org_unit o where o.code = 'DEMO-EDU' returning id""",
             (annex, subject, annex)).fetchone()[0]
+    # the employment runs: the contract keeps the personnel record (AVG art. 17 lid 1a, 6.1b)
+    admin.execute("insert into dossier.employment (record_id, position, started_on) values (%s, 'docent', '2020-08-01')",
+                  (ids["A2"],))
     r = req(demo_dsn, "open", "--type", "erasure", "--subject", str(subject))
     p = run_cli("request", "close", str(r["id"]), "--decision", "partly_granted", "--reason",
-                "sollicitatiegegevens verwijderd; personeelsdossier valt onder bewaarplicht", "--format", "json",
-                dsn=demo_dsn, check=True)
+                "sollicitatiegegevens verwijderd; het personeelsdossier dient de lopende arbeidsovereenkomst",
+                "--format", "json", dsn=demo_dsn, check=True)
     outcome = admin.execute("select outcome from privacy.subject_request where id = %s", (r["id"],)).fetchone()[0]
-    assert [(o["annex"], o["deleted"], o["kept"]) for o in outcome] == [("A1", 1, 0), ("A2", 0, 1)]
-    assert "art. 14a" in outcome[1]["why_kept"]
+    assert [(o["annex"], o["part"], o["deleted"], o["kept"]) for o in outcome] == [
+        ("A1", "record", 1, 0), ("A2", "record", 0, 1), ("A2", "employment", 0, 1)]
+    assert "lopende arbeidsovereenkomst" in outcome[1]["why_kept"]
     assert "A2" in p.stdout
     remaining = {a for (a,) in admin.execute("select annex from dossier.person_record where subject_id = %s", (subject,))}
     assert remaining == {"A2"}
@@ -257,7 +284,7 @@ def test_erasure_deletes_what_no_duty_keeps_and_says_why(demo_dsn, logins):
     r = req(demo_dsn, "open", "--type", "erasure", "--subject", str(hold_subject))
     req(demo_dsn, "close", str(r["id"]), "--decision", "partly_granted", "--reason", "bewaarplicht")
     outcome = admin.execute("select outcome from privacy.subject_request where id = %s", (r["id"],)).fetchone()[0]
-    assert outcome == [{"annex": "A1", "deleted": 0, "kept": 1,
+    assert outcome == [{"annex": "A1", "part": "record", "deleted": 0, "kept": 1,
                         "why_kept": "wettelijke bewaarplicht (legal hold): klacht bij College voor de Rechten van de Mens"}]
 
 
@@ -271,3 +298,67 @@ def test_privacy_officer_keeps_requests_but_reads_no_personal_data(demo_dsn, log
         fg.execute("select surname from dossier.person_record")
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         fg.execute("select privacy.subject_export(%s)", (subject,))
+
+
+def lop_subject(admin) -> int:
+    return admin.execute("select r.subject_id from dossier.person_record r join dossier.org_unit o on o.id = r.org_id "
+                         "where o.code = 'DEMO-LOP' order by r.subject_id limit 1").fetchone()[0]
+
+
+def test_privacy_officer_cannot_write_the_request_registers_directly(demo_dsn, logins):
+    """Issue 19.2, 14.6, as a privacy officer of DEMO-EDU (mallory): every direct write of the
+    landed code (a request moved to another subject, a kind changed to erasure, forged opened_by
+    / closed_by / placed_by / lifted_by, an invented outcome, a backdated suspension, mass
+    restrictions) is refused; only the functions write, with the session's login and date."""
+    admin = logins.admin
+    logins.grant("mallory_fg", "privacy_officer", "DEMO-EDU")
+    fg = logins.connect("mallory_fg")
+    subject, other = a2_subject(admin), a2_subject(admin, school="DEMO-EDU-S2")
+    rid = fg.execute("select privacy.open_request(%s, 'access', null, null, true, null)", (subject,)).fetchone()[0]
+    assert admin.execute("select opened_by from privacy.subject_request where id = %s", (rid,)).fetchone()[0] == "mallory_fg"
+    attacks = [
+        ("update privacy.subject_request set subject_id = %s where id = %s", (other, rid)),
+        ("update privacy.subject_request set kind = 'erasure' where id = %s", (rid,)),
+        ("update privacy.subject_request set opened_by = 'someone_else' where id = %s", (rid,)),
+        ("update privacy.subject_request set decision = 'granted', decision_reason = 'x', closed_on = current_date, "
+         "closed_by = 'someone_else', outcome = '[]' where id = %s", (rid,)),
+        ("insert into privacy.subject_request (subject_id, kind, opened_by) values (%s, 'erasure', 'someone_else')", (other,)),
+        ("insert into privacy.request_suspension (request_id, from_date, reason) values (%s, current_date - 60, 'x')", (rid,)),
+        ("update privacy.request_suspension set from_date = current_date - 60 where request_id = %s", (rid,)),
+        ("insert into privacy.restriction (subject_id, placed_by) select subject_id, 'someone_else' "
+         "from privacy.subject_request where id = %s", (rid,)),
+        ("update privacy.restriction set lifted_at = now(), lifted_by = 'someone_else', lift_reason = 'x' "
+         "where lifted_at is null and %s::bigint is not null", (rid,)),
+        ("delete from privacy.subject_request where id = %s", (rid,)),
+    ]
+    for stmt, args in attacks:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            fg.execute(stmt, args)
+    # the helpers that act in the dossier are not the officer's to call
+    for stmt in ("select privacy.erase_subject(%s, current_date, null)", "select privacy.assert_request_scope(%s)",
+                 "select privacy.lift_restrictions_of(%s, 'x')", "select privacy.request_for_update(%s)"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            fg.execute(stmt, (rid,))
+    # another organisation's subject: not to open, restrict or close for
+    lop = lop_subject(admin)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="not of an organisation you handle"):
+        fg.execute("select privacy.open_request(%s, 'restriction', null, null, true, null)", (lop,))
+    lop_rid = admin.execute("select privacy.open_request(%s, 'erasure', null, null, true, null)", (lop,)).fetchone()[0]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        fg.execute("select privacy.close_request(%s, 'granted', 'x')", (lop_rid,))
+    assert admin.execute("select closed_on from privacy.subject_request where id = %s", (lop_rid,)).fetchone()[0] is None
+    # a restriction placed and lifted through the functions carries the officer's name, today
+    res = fg.execute("select privacy.open_request(%s, 'restriction', null, null, true, null)", (subject,)).fetchone()[0]
+    fg.execute("select privacy.lift_restriction(%s, 'ingetrokken')", (res,))
+    assert admin.execute("select placed_by, lifted_by, lifted_at::date = current_date from privacy.restriction "
+                         "where request_id = %s", (res,)).fetchone() == ("mallory_fg", "mallory_fg", True)
+    # closing takes who and when from the session; an access request erases nothing
+    with pytest.raises(psycopg.errors.InvalidParameterValue):
+        fg.execute("select privacy.close_request(%s, 'granted', 'x', array['A2'])", (rid,))
+    fg.execute("select privacy.close_request(%s, 'granted', 'inzage gegeven')", (rid,))
+    assert admin.execute("select closed_by, closed_on = current_date, outcome from privacy.subject_request where id = %s",
+                         (rid,)).fetchone() == ("mallory_fg", True, None)
+    with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState):
+        fg.execute("select privacy.close_request(%s, 'refused', 'toch niet')", (rid,))
+    # the routine export still belongs to the request's own subject (the request cannot be moved)
+    assert admin.execute("select subject_id from privacy.subject_request where id = %s", (rid,)).fetchone()[0] == subject

@@ -22,21 +22,45 @@ D = dt.timedelta
 
 def new_record(demo_admin, annex: str, ended_on=ENDED, consent=False, deceased_on=None, subject=None,
                org="DEMO-EDU") -> tuple[int, int]:
-    """A fresh record (and subject) of an annex, with an employment detail where the annex has one."""
+    """A fresh record (and subject) of an annex with the fact its retention clock follows
+    (issue 16.1): an application, an employment, a salary month, a benefit, a pension matter or a
+    payout that ended (or was paid) on `ended_on`; None: still running."""
     if subject is None:
         subject = demo_admin.execute("insert into dossier.subject (org_id) select id from dossier.org_unit "
                                 "where code = %s returning id", (org,)).fetchone()[0]
     rid = demo_admin.execute(
         """insert into dossier.person_record (annex, subject_id, org_id, unit_id, legal_basis, source,
-                                              collected_on, ended_on, retention_consent, deceased_on, surname)
+                                              collected_on, retention_consent, deceased_on, surname)
            select %s, %s, o.id, o.id, (select min(basis) from privacy.processing_basis where activity = %s),
-                  'test', date '2010-01-01', %s, %s, %s, 'Testpersoon'
+                  'test', date '2010-01-01', %s, %s, 'Testpersoon'
              from dossier.org_unit o where o.code = %s returning id""",
-        (annex, subject, annex, ended_on, consent, deceased_on, org)).fetchone()[0]
-    if annex in ("A2", "TP"):
-        demo_admin.execute("insert into dossier.employment (record_id, position, started_on) "
-                           "values (%s, 'medewerker', '2010-01-01')", (rid,))
+        (annex, subject, annex, consent, deceased_on, org)).fetchone()[0]
+    add_fact(demo_admin, annex, rid, ended_on)
     return rid, subject
+
+
+JOB = ("insert into dossier.employment (record_id, position, started_on, ended_on_job) "
+       "values (%s, 'medewerker', '2010-01-01', %s)")
+
+
+def add_fact(demo_admin, annex: str, rid: int, ended_on) -> None:
+    fact = {
+        "A1": ("insert into dossier.application (record_id, vacancy_code, position_applied, applied_on, "
+               "procedure_ended_on) values (%s, 'V-1', 'docent', '2010-01-01', %s)"),
+        "A2": JOB, "TP": JOB, "FS": JOB,
+        "A4": ("insert into dossier.severance_benefit (record_id, kind, starts_on, ends_on, monthly_amount) "
+               "values (%s, 'other', '2010-01-01', %s, 100)"),
+        "A5": ("insert into dossier.pension_entitlement (record_id, fund, registered_on, employer_reference, settled_on) "
+               "values (%s, 'Pensioenfonds', '2010-01-01', 'W-1', %s)"),
+        "A6": ("insert into dossier.payout (record_id, paid_on, kind, amount) "
+               "values (%s, coalesce(%s, current_date), 'expense_claim', 10)"),
+    }
+    if annex == "A3":   # no A2 record: the clock is the end of the last month paid
+        if ended_on is not None:
+            demo_admin.execute("insert into dossier.salary (record_id, period, gross_amount) "
+                               "values (%s, date_trunc('month', %s::date), 3000)", (rid, ended_on))
+        return
+    demo_admin.execute(fact[annex], (rid, ended_on))
 
 
 def state_of(demo_admin, rid: int, as_of: dt.date) -> str:
@@ -53,7 +77,7 @@ LIMITS = [
     ("A1", False, ENDED + D(weeks=4)),
     ("A1", True, dt.date(2016, 3, 10)),      # art. 14b: a year with the applicant's consent
     ("A2", False, dt.date(2025, 3, 10)),
-    ("A3", False, dt.date(2025, 3, 10)),
+    ("A3", False, dt.date(2025, 3, 31)),     # the end of the last month paid (no A2 record)
     ("A4", False, dt.date(2025, 3, 10)),
     ("A5", False, dt.date(2025, 3, 10)),
     ("A6", False, dt.date(2022, 3, 10)),
@@ -132,7 +156,7 @@ def test_pension_matter_keeps_personnel_and_payroll_records(demo_admin):
     day = dt.date(2030, 1, 1)
     assert (state_of(demo_admin, a2, day), state_of(demo_admin, a3, day)) == ("kept_pension", "kept_pension")
     # the pension matter ended on 2018-01-01: its own retention runs until 2028-01-01
-    demo_admin.execute("update dossier.person_record set ended_on = '2018-01-01' where id = %s", (a5,))
+    demo_admin.execute("update dossier.pension_entitlement set settled_on = '2018-01-01' where record_id = %s", (a5,))
     assert state_of(demo_admin, a2, dt.date(2027, 12, 31)) == "kept_pension"
     assert state_of(demo_admin, a2, dt.date(2028, 1, 1)) == "due"
     assert state_of(demo_admin, a3, day) == "due"
@@ -264,3 +288,106 @@ def test_cron_job_runs_the_procedure_as_dossier_cron(cluster, template):
                      "start_time = now() - interval '27 hours' where jobid = %s", (job,))
         p = run_cli("retention", "status", dsn=cron_dsn)
         assert p.returncode == 1 and "no successful run in the last 26 hours" in p.stderr
+
+
+# Issue 16.1: each clock follows the fact it is defined by. (annex, the fact's table and column,
+# the period after it.)
+FACTS = [
+    ("A1", "application", "procedure_ended_on", D(weeks=4)),
+    ("A2", "employment", "ended_on_job", None),
+    ("TP", "employment", "ended_on_job", None),
+    ("A4", "severance_benefit", "ends_on", None),
+    ("A5", "pension_entitlement", "settled_on", None),
+    ("A6", "payout", "paid_on", None),
+]
+YEARS = {"A2": 10, "TP": 5, "A4": 10, "A5": 10, "A6": 7}
+
+
+def plan_due(demo_dsn, annex: str, day: dt.date) -> int:
+    plan = json.loads(run_cli("retention", "plan", "--as-of", str(day), "--format", "json",
+                              dsn=demo_dsn, check=True).stdout)
+    return next(r["due"] for r in plan if r["annex"] == annex)
+
+
+def limit(annex: str, end: dt.date) -> dt.date:
+    return end + D(weeks=4) if annex == "A1" else end.replace(year=end.year + YEARS[annex])
+
+
+def ended_on(demo_admin, rid: int):
+    return demo_admin.execute("select ended_on from dossier.person_record where id = %s", (rid,)).fetchone()[0]
+
+
+@pytest.mark.parametrize("annex,table,column,_", FACTS, ids=[f[0] for f in FACTS])
+def test_clock_follows_its_fact_set_changed_cleared(demo_dsn, demo_admin, annex, table, column, _):
+    rid, _s = new_record(demo_admin, annex)
+    assert ended_on(demo_admin, rid) == ENDED, "set: the clock starts at the fact"
+    due = limit(annex, ENDED)
+    assert (state_of(demo_admin, rid, due - D(days=1)), state_of(demo_admin, rid, due)) == ("not_due", "due")
+    assert plan_due(demo_dsn, annex, due) >= plan_due(demo_dsn, annex, due - D(days=1)) + 1
+    # a clock written by hand does not outlive its statement
+    demo_admin.execute("update dossier.person_record set ended_on = '1990-01-01' where id = %s", (rid,))
+    assert ended_on(demo_admin, rid) == ENDED
+    # changed: the fact moves a year, so does the limit
+    later = ENDED.replace(year=ENDED.year + 1)
+    demo_admin.execute(f"update dossier.{table} set {column} = %s where record_id = %s", (later, rid))
+    assert ended_on(demo_admin, rid) == later
+    assert state_of(demo_admin, rid, due) == "not_due"
+    new_due = limit(annex, later)
+    assert (state_of(demo_admin, rid, new_due - D(days=1)), state_of(demo_admin, rid, new_due)) == ("not_due", "due")
+    assert plan_due(demo_dsn, annex, new_due) >= plan_due(demo_dsn, annex, new_due - D(days=1)) + 1
+    # cleared: a procedure, job, benefit or pension matter open again stops the clock; a record
+    # whose payouts are all gone counts from its collection
+    if annex == "A6":
+        demo_admin.execute("delete from dossier.payout where record_id = %s", (rid,))
+        assert ended_on(demo_admin, rid) == dt.date(2010, 1, 1)
+    else:
+        demo_admin.execute(f"update dossier.{table} set {column} = null where record_id = %s", (rid,))
+        assert ended_on(demo_admin, rid) is None
+        assert state_of(demo_admin, rid, dt.date(2099, 1, 1)) == "not_due"
+    assert demo_admin.execute("select count(*) from privacy.clock_drift()").fetchone()[0] == 0
+
+
+def test_one_open_job_stops_the_clock_and_payroll_follows_the_employment(demo_dsn, demo_admin):
+    a2, subject = new_record(demo_admin, "A2", ended_on=None)
+    a3, _ = new_record(demo_admin, "A3", subject=subject, ended_on=dt.date(2014, 1, 1))
+    assert (ended_on(demo_admin, a2), ended_on(demo_admin, a3)) == (None, None), "employment runs: payroll too"
+    # the employment ends: the A3 clock starts with it (nothing set it before, issue 16.1)
+    demo_admin.execute("update dossier.employment set ended_on_job = %s where record_id = %s", (ENDED, a2))
+    assert (ended_on(demo_admin, a2), ended_on(demo_admin, a3)) == (ENDED, ENDED)
+    due = dt.date(2025, 3, 10)
+    assert (state_of(demo_admin, a3, due - D(days=1)), state_of(demo_admin, a3, due)) == ("not_due", "due")
+    # a second job still running stops both clocks again
+    demo_admin.execute("insert into dossier.employment (record_id, position, started_on) values (%s, 'docent', '2016-01-01')",
+                       (a2,))
+    assert (ended_on(demo_admin, a2), ended_on(demo_admin, a3)) == (None, None)
+    assert state_of(demo_admin, a3, dt.date(2099, 1, 1)) == "not_due"
+
+
+def test_each_payout_goes_seven_years_after_its_date(demo_dsn, demo_admin):
+    """Art. 14c: an open A6 record loses each payout past the fiscal term; the record stays."""
+    rid, subject = new_record(demo_admin, "A6")                      # paid 2015-03-10
+    demo_admin.execute("insert into dossier.payout (record_id, paid_on, kind, amount) values (%s, '2020-06-01', "
+                       "'salary_advance', 500)", (rid,))
+    assert ended_on(demo_admin, rid) == dt.date(2020, 6, 1), "the record goes with its last payout"
+    day = dt.date(2022, 3, 10)
+    plan = {r["annex"]: r for r in json.loads(run_cli("retention", "plan", "--as-of", str(day - D(days=1)),
+                                                      "--format", "json", dsn=demo_dsn, check=True).stdout)}
+    before = plan["A6"]["details_due"]
+    plan = {r["annex"]: r for r in json.loads(run_cli("retention", "plan", "--as-of", str(day), "--format", "json",
+                                                      dsn=demo_dsn, check=True).stdout)}
+    assert plan["A6"]["details_due"] >= before + 1
+    run_cli("retention", "run", "--as-of", str(day - D(days=1)), dsn=demo_dsn, check=True)
+    assert demo_admin.execute("select count(*) from dossier.payout where record_id = %s", (rid,)).fetchone()[0] == 2
+    p = run_cli("retention", "run", "--as-of", str(day), "--format", "json", dsn=demo_dsn, check=True)
+    assert any(r["annex"] == "A6" and r["action"] == "deleted_details" and r["records"] >= 1 for r in json.loads(p.stdout))
+    assert demo_admin.execute("select paid_on from dossier.payout where record_id = %s", (rid,)).fetchall() == [
+        (dt.date(2020, 6, 1),)]
+    assert exists(demo_admin, rid)
+    assert demo_admin.execute("select count(*) from audit.change where table_name = 'payout' and record_id = %s "
+                              "and payload is not null and (payload->>'paid_on' = '2015-03-10' "
+                              "or payload->'paid_on'->>0 = '2015-03-10')", (rid,)).fetchone()[0] == 0
+    # a legal hold keeps the payouts too
+    demo_admin.execute("insert into privacy.legal_hold (subject_id, annex, reason) values (%s, 'A6', 'fiscaal onderzoek')",
+                       (subject,))
+    assert demo_admin.execute("select state from privacy.retention_detail_status('2030-01-01') where record_id = %s",
+                              (rid,)).fetchall() == [("kept_hold",)]

@@ -226,7 +226,7 @@ class Loader:
                                 surname=self.m.f.last_name(), share_percent=100)
                 if leaver and n % 2 == 0:
                     a4 = self.record("A4", subj, team, who, admin_number=admin, ended_on=ended)
-                    self.detail("employment", a4, position=pos, started_on=started, ended_on_job=ended)
+                    self.detail("employment", a4, position=pos)   # Bijlage 4 lid 2a: the functie only
                     self.detail("severance_benefit", a4, kind="transition_payment",
                                 starts_on=ended, monthly_amount=r.randrange(500, 2500))
                 if leaver:

@@ -22,6 +22,8 @@ LABELS = {
         "outside_eu": "Doorgifte buiten EU", "controllers": "Verantwoordelijken",
         "controller": "Naam", "visiting": "Bezoekadres", "postal": "Postadres",
         "related": "Gerelateerde verwerkingen", "legal_reference": "Bron in het reglement",
+        "special": "Bijzondere persoonsgegevens",
+        "no_special": "Er worden geen bijzondere persoonsgegevens verwerkt.",
     },
     "en": {
         "title": "Description of processing activity", "name": "Name",
@@ -34,6 +36,8 @@ LABELS = {
         "outside_eu": "Transfer outside the EU", "controllers": "Controllers",
         "controller": "Name", "visiting": "Visiting address", "postal": "Postal address",
         "related": "Related processing activities", "legal_reference": "Source in the regulation",
+        "special": "Special categories of personal data",
+        "no_special": "No special categories of personal data are processed.",
     },
 }
 
@@ -72,7 +76,7 @@ def load(conn: psycopg.Connection, code: str) -> dict:
         "select text_nl, text_en from privacy.recipient where activity = %s order by ordinal",
         (c,)).fetchall()
     a["categories"] = cur.execute(
-        "select d.code, d.label_nl, d.label_en, ac.clause from privacy.annex_category ac "
+        "select d.code, d.label_nl, d.label_en, ac.clause, d.special, d.special_ground from privacy.annex_category ac "
         "join privacy.data_category d on d.code = ac.category where ac.annex = %s "
         "order by ac.clause, d.code", (c,)).fetchall()
     return a
@@ -107,6 +111,10 @@ def render_markdown(a: dict, lang: str = "nl") -> str:
             row(L["retention"], field("retention")), row(L["source"], field("source"))]
     if a.get("mandatory_nl"):
         out.append(row(L["mandatory"], a["mandatory_nl"]))
+    # art. 2 (issue 16.6): the special categories, each with its legal ground
+    special = [c for c in a["categories"] if c["special"]]
+    out += ["", f"## {L['special']}", ""]
+    out += [f"- {c[lbl]} ({c['clause']}): {c['special_ground']}" for c in special] or [L["no_special"]]
     out += ["", f"## {L['automated']}", "", a["automated_decisions_nl"], "",
             f"## {L['recipients']}", ""]
     out += [f"- {r[t]}" for r in a["recipients"]]

@@ -12,6 +12,7 @@ from psycopg.rows import dict_row
 
 KINDS = ("access", "rectification", "objection", "erasure", "restriction")
 DECISIONS = ("granted", "partly_granted", "refused")
+DECISION_NL = {"granted": "toegewezen", "partly_granted": "gedeeltelijk toegewezen", "refused": "afgewezen"}
 KIND_NL = {"access": "inzage", "rectification": "rectificatie", "objection": "bezwaar",
            "erasure": "verwijdering", "restriction": "beperking van de verwerking"}
 
@@ -37,27 +38,21 @@ def show(conn, rid: int, as_of: dt.date) -> dict:
     return r
 
 
-def verify(conn, rid: int, on: dt.date | None) -> None:
+def verify(conn, rid: int) -> None:
+    """The proof of identity arrived today (art. 13.2); the function takes the day from the session."""
     with conn.transaction():
-        conn.execute("select privacy.verify_request(%s, %s)", (rid, on))
+        conn.execute("select privacy.verify_request(%s)", (rid,))
 
 
-def close(conn, rid: int, decision: str, reason: str, on: dt.date | None) -> dict:
-    """Close with a decision; a granted erasure is carried out first, as dossier_retention, in the
-    same transaction (all or nothing), and its outcome recorded on the request."""
-    on = on or dt.date.today()
+def close(conn, rid: int, decision: str, reason: str, erase: list[str] | None = None,
+          correction: str | None = None, passed_on: list[str] | None = None) -> dict:
+    """Close with a decision, today. A granted erasure is carried out by privacy.close_request in
+    the same transaction (all or nothing); its outcome is computed there and recorded on the request."""
     with conn.transaction():
-        kind = conn.execute("select kind from privacy.subject_request where id = %s", (rid,)).fetchone()
-        if kind is None:
-            raise ValueError(f"no request {rid}")
-        outcome = None
-        if kind[0] == "erasure" and decision != "refused":
-            conn.execute("set local role dossier_retention")
-            outcome = conn.execute("select privacy.erase_subject(%s, %s)", (rid, on)).fetchone()[0]
-            conn.execute("reset role")
-        conn.execute("select privacy.close_request(%s, %s, %s, %s, %s)",
-                     (rid, decision, reason, on, json.dumps(outcome) if outcome is not None else None))
-    return show(conn, rid, on) | {"outcome": outcome}
+        outcome = conn.execute("select privacy.close_request(%s, %s, %s, %s, %s, %s)",
+                               (rid, decision, reason, list(erase) if erase else None, correction,
+                                list(passed_on) if passed_on is not None else None)).fetchone()[0]
+    return show(conn, rid, dt.date.today()) | {"outcome": outcome}
 
 
 def lift(conn, rid: int, reason: str) -> int:
@@ -87,6 +82,52 @@ def _table(rows: list[dict]) -> str:
     head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
     body = "".join("<tr>" + "".join(f"<td>{_cell(r.get(c))}</td>" for c in cols) + "</tr>" for r in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render_erasure_letter(conn, rid: int) -> str:
+    """The decision on an erasure request as a printable Dutch letter (HTML): per processing and
+    part what was erased, and what was kept and why (art. 13.5, 13.7; AVG art. 17)."""
+    cur = conn.cursor(row_factory=dict_row)
+    r = cur.execute("select q.id, q.kind, q.received_on, q.decision, q.decision_reason, q.closed_on, q.outcome, "
+                    "a.organisation, a.controller, a.postal_address from privacy.subject_request q "
+                    "left join lateral (select x.organisation, x.controller, x.postal_address "
+                    "from privacy.processing_activity x "
+                    "where x.code = coalesce(q.annex, q.outcome->0->>'annex', 'A2')) a on true "
+                    "where q.id = %s", (rid,)).fetchone()
+    if r is None:
+        raise ValueError(f"no request {rid}")
+    if r["kind"] != "erasure" or r["closed_on"] is None:
+        raise ValueError(f"request {rid} is not a decided erasure request")
+    names = {x["code"]: x["name_nl"] for x in cur.execute("select code, name_nl from privacy.processing_activity")}
+    e = html.escape
+    rows = r["outcome"] or []
+    erased = [o for o in rows if o["deleted"]]
+    kept = [o for o in rows if o["kept"]]
+
+    def part(o):
+        what = "het dossier zelf (identificerende gegevens)" if o["part"] == "record" else o["part"]
+        return f"{e(o['annex'])} {e(names.get(o['annex'], ''))}: {e(what)}"
+    parts = [
+        "<!doctype html><html lang='nl'><head><meta charset='utf-8'>",
+        f"<title>Besluit op uw verzoek om verwijdering — kenmerk {r['id']}</title></head><body>",
+        f"<p>{e(r['organisation'] or '')}<br>{e(r['postal_address'] or '')}</p>",
+        f"<p>Datum: {e(str(r['closed_on']))}<br>Betreft: uw verzoek om verwijdering van {e(str(r['received_on']))} "
+        f"(kenmerk {r['id']})</p>",
+        "<p>Geachte heer, mevrouw,</p>",
+        f"<p>Op uw verzoek (artikel 17 AVG, artikel 13.5 van het privacyreglement) is besloten: "
+        f"<strong>{e(DECISION_NL[r['decision']])}"
+        f"</strong>. {e(r['decision_reason'])}</p>",
+        "<h2>Verwijderd</h2><ul>" + ("".join(f"<li>{part(o)} ({o['deleted']})</li>" for o in erased) or "<li>niets</li>")
+        + "</ul>",
+        "<h2>Bewaard, en waarom</h2><ul>"
+        + ("".join(f"<li>{part(o)} ({o['kept']}): {e(o['why_kept'] or '')}</li>" for o in kept) or "<li>niets</li>")
+        + "</ul>",
+        "<p>Wat bewaard blijft wordt verwijderd zodra de genoemde grond vervalt, en uiterlijk na de bewaartermijn "
+        "van artikel 14. Tegen dit besluit kunt u bezwaar maken (artikel 13.7: een besluit in de zin van de "
+        "Algemene wet bestuursrecht); heeft u een klacht, dan kunt u de klachtenprocedure volgen (artikel 16).</p>",
+        f"<p>Met vriendelijke groet,</p><p>{e(r['controller'] or '')}</p></body></html>",
+    ]
+    return "\n".join(parts)
 
 
 def render_letter(doc: dict) -> str:

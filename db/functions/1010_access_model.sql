@@ -159,7 +159,8 @@ select distinct x.role, 'schema', x.schema_name, x.schema_name, null, 'USAGE'
         union select role, 'dossier' from privacy.technical_access
         union select role, 'dossier' from privacy.app_role
          where kind <> 'technical' or role in ('dossier_importer', 'dossier_retention', 'dossier_admin')) x
- where not (x.role = 'dossier_mis' and x.schema_name = 'mis');  -- granted USAGE, CREATE once (V1000)
+ where not (x.role = 'dossier_mis' and x.schema_name = 'mis')  -- granted USAGE, CREATE once (V1000)
+   and x.role <> 'dossier_owner';  -- owns the schemas (it executes dossier_retention's request helpers, 1415)
 comment on view privacy.expected_privilege is
     'Every privilege the access matrix gives a role on dossier objects (apply_access installs exactly these).';
 

@@ -32,9 +32,9 @@ comment on view reporting.staff_school is 'Annex 2 staff of the manager''s schoo
 
 -- Verzuimregistratie (Bijlage 7): exactly its listed fields.
 create view reporting.absence_registration with (security_invoker = true) as
-select a.id as absence_id, r.admin_number, r.surname, r.prefix, r.initials, r.first_names,
+select a.id as absence_id, r.admin_number, r.surname, r.prefix, r.first_names,
        r.birth_date, r.gender, e.position, u.code as unit_code, u.name as unit_name,
-       a.first_day, a.last_day, a.percentage, a.reason_code
+       a.first_day, a.percentage, a.reason_code   -- not initials, not last_day (issue 16.5)
   from dossier.absence a
   join dossier.person_record r on r.id = a.record_id and r.annex = a.annex
   join dossier.org_unit u on u.id = a.unit_id

@@ -246,6 +246,9 @@ begin
     end loop;
 
     -- the typed feed, matched with what is there and compared (so the summary and the writes agree)
+    -- partner names and salutation are listed by M895 only (privacy.annex_column_limit, issue 16.4)
+    update pg_temp.hr_typed t set partner_surname = null, partner_prefix = null, salutation = null
+     where p_annex <> 'TP';
     create temp table hr_feed on commit drop as
     select t.line, t.person_id, t.surname, t.prefix, t.initials, t.first_names, t.partner_surname,
            t.partner_prefix, t.salutation, t.title_before, t.title_after, t.gender, t.birth_date,

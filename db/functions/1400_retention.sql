@@ -7,6 +7,92 @@
 -- to privacy.retention_log. A run killed half-way leaves whole batches done and nothing half
 -- deleted; the next run recomputes what is due and completes.
 
+-- The retention clock each record's facts give it (db/schema/V1700__retention_clocks.sql, issue
+-- 16.1), for the records of some subjects (null: every record). One open fact stops the clock.
+create or replace function privacy.record_clock(p_subjects bigint[])
+    returns table (record_id bigint, annex text, subject_id bigint, ended_on date)
+    language sql stable security invoker set search_path = pg_catalog, pg_temp
+as $$
+    with rec as materialized (
+        select p.id, p.annex, p.subject_id, p.org_id, p.collected_on
+          from dossier.person_record p
+         where p_subjects is null
+        union all
+        select p.id, p.annex, p.subject_id, p.org_id, p.collected_on
+          from (select distinct s from unnest(p_subjects) s) u(id)
+          join dossier.person_record p on p.subject_id = u.id
+         where p_subjects is not null
+    ),
+    own as materialized (
+        select r.id, r.annex, r.subject_id, r.org_id, case r.annex
+            -- Bijlage 1 lid 3, art. 14b: the end of the application procedure
+            when 'A1' then (select case when bool_and(a.procedure_ended_on is not null) then max(a.procedure_ended_on) end
+                              from dossier.application a where a.record_id = r.id and a.annex = r.annex)
+            -- art. 14a (reading, V1400): the end of the benefit
+            when 'A4' then (select case when bool_and(b.ends_on is not null) then max(b.ends_on) end
+                              from dossier.severance_benefit b where b.record_id = r.id and b.annex = r.annex)
+            -- art. 14a "pensioneringsvraagstukken": the end of the pension matter
+            when 'A5' then (select case when bool_and(e.settled_on is not null) then max(e.settled_on) end
+                              from dossier.pension_entitlement e where e.record_id = r.id and e.annex = r.annex)
+            -- art. 14c: the payouts' dates (each payout has its own term, privacy.retention_detail_status)
+            when 'A6' then coalesce((select max(x.paid_on) from dossier.payout x
+                                      where x.record_id = r.id and x.annex = r.annex), r.collected_on)
+            when 'A3' then null
+            -- art. 14a; 000 "na uitdiensttreding"; art. 15.3b: the end of the employment(s)
+            else (select case when bool_and(e.ended_on_job is not null) then max(e.ended_on_job) end
+                    from dossier.employment e where e.record_id = r.id and e.annex = r.annex)
+        end::date as ended_on
+          from rec r
+    )
+    select o.id, o.annex, o.subject_id,
+           case when o.annex <> 'A3' then o.ended_on
+                -- art. 14a: payroll ends with the employment it pays (the subject's A2 records)
+                when exists (select from own a where a.subject_id = o.subject_id and a.org_id = o.org_id
+                                                 and a.annex = 'A2')
+                then (select case when bool_and(a.ended_on is not null) then max(a.ended_on) end
+                        from own a where a.subject_id = o.subject_id and a.org_id = o.org_id and a.annex = 'A2')
+                -- no personnel record: the end of the last month paid
+                else (select (date_trunc('month', max(s.period)) + interval '1 month' - interval '1 day')::date
+                        from dossier.salary s where s.record_id = o.id and s.annex = 'A3')
+           end
+      from own o
+$$;
+comment on function privacy.record_clock(bigint[]) is
+    'The retention clock (ended_on) each record''s facts give it (004 art. 14; 000): procedure, employment, benefit, pension matter, payouts.';
+
+-- Records whose ended_on differs from what their facts say (none, unless written past the
+-- triggers, e.g. a superuser bulk load under session_replication_role = replica).
+create or replace function privacy.clock_drift()
+    returns table (record_id bigint, annex text, ended_on date, derived date)
+    language sql stable security invoker set search_path = pg_catalog, pg_temp
+as $$
+    select p.id, p.annex, p.ended_on, c.ended_on
+      from privacy.record_clock(null) c
+      join dossier.person_record p on p.id = c.record_id and p.annex = c.annex
+     where p.ended_on is distinct from c.ended_on
+     order by p.id
+$$;
+comment on function privacy.clock_drift() is
+    'Records whose retention clock (ended_on) is not the one their facts give (privacy.record_clock); none means in step.';
+
+-- Detail rows with a term of their own: each A6 payout, seven years after its date (art. 14c),
+-- kept by a legal hold; payouts of a record that is itself due go with the record.
+create or replace function privacy.retention_detail_status(p_as_of date)
+    returns table (table_name name, row_id bigint, record_id bigint, annex text, subject_id bigint, rule text,
+                   due_on date, state text)
+    language sql stable security invoker set search_path = pg_catalog, pg_temp
+as $$
+    select 'payout'::name, x.id, x.record_id, x.annex, x.subject_id, rr.rule, (x.paid_on + rr.period)::date,
+           case when (x.paid_on + rr.period)::date > p_as_of then 'not_due'
+                when exists (select from privacy.legal_hold h where h.lifted_at is null and h.subject_id = x.subject_id
+                                                               and (h.annex is null or h.annex = x.annex)) then 'kept_hold'
+                else 'due' end
+      from dossier.payout x
+      join privacy.retention_rule rr on rr.annex = x.annex
+$$;
+comment on function privacy.retention_detail_status(date) is
+    'Detail rows with a retention term of their own (A6 payouts, art. 14c) and their state on a date.';
+
 -- Every record with its rule, due date and what happens to it on p_as_of:
 -- not_due, due, kept_hold (a legal hold), kept_pension (A2/A3 while an A5 pension matter runs).
 create or replace function privacy.retention_status(p_as_of date)
@@ -43,23 +129,32 @@ $$;
 comment on function privacy.retention_status(date) is
     'Each record''s retention rule, due date and state on a date (004 art. 14, 15.5; 000).';
 
--- What the rules do on a date, per annex and rule (dossier retention plan / run --dry-run).
-create or replace function privacy.retention_plan(p_as_of date)
+-- What the rules do on a date, per annex and rule (dossier retention plan / run --dry-run):
+-- records due, kept, and what falls due next; details_due: detail rows past their own term (A6
+-- payouts) in records that stay.
+drop function if exists privacy.retention_plan(date);
+create function privacy.retention_plan(p_as_of date)
     returns table (annex text, rule text, due integer, kept_hold integer, kept_pension integer,
-                   next_due_on date, due_within_a_year integer)
+                   next_due_on date, due_within_a_year integer, details_due integer)
     language sql stable security invoker set search_path = pg_catalog, pg_temp
 as $$
+    with s as (select * from privacy.retention_status(p_as_of)),
+    d as (select x.* from privacy.retention_detail_status(p_as_of) x
+           where not exists (select from s where s.record_id = x.record_id and s.annex = x.annex
+                                              and s.state = 'due'))
     select rr.annex, rr.rule,
-           (count(*) filter (where s.state = 'due'))::integer,
-           (count(*) filter (where s.state = 'kept_hold'))::integer,
-           (count(*) filter (where s.state = 'kept_pension'))::integer,
-           min(s.due_on) filter (where s.due_on > p_as_of),
-           (count(*) filter (where s.due_on > p_as_of and s.due_on <= p_as_of + 365))::integer
+           (select count(*) from s where s.annex = rr.annex and s.state = 'due')::integer,
+           (select count(*) from s where s.annex = rr.annex and s.state = 'kept_hold')::integer,
+           (select count(*) from s where s.annex = rr.annex and s.state = 'kept_pension')::integer,
+           (select min(s.due_on) from s where s.annex = rr.annex and s.due_on > p_as_of),
+           (select count(*) from s where s.annex = rr.annex and s.due_on > p_as_of
+                                    and s.due_on <= p_as_of + 365)::integer,
+           (select count(*) from d where d.annex = rr.annex and d.state = 'due')::integer
       from privacy.retention_rule rr
-      left join privacy.retention_status(p_as_of) s on s.annex = rr.annex
-     group by rr.annex, rr.rule
      order by rr.annex
 $$;
+comment on function privacy.retention_plan(date) is
+    'Per annex: records due, kept by a hold or pension matter, next due, and detail rows (A6 payouts) past their own term.';
 
 -- The statistics exception (000 M895: "gebruik van persoonsgegevens voor statistische
 -- toepassingen, niet-herleidbaarheid hierbij het uitgangspunt"): counts per organisation, year of
@@ -184,6 +279,17 @@ begin
     insert into privacy.retention_log (run_id, annex, rule, action, records)
     select v_run, d.annex, d.rule, d.state, count(*)
       from pg_temp.retention_due d where d.state <> 'due' group by d.annex, d.rule, d.state;
+    -- detail rows past their own term (A6 payouts) in records that are not deleted whole
+    drop table if exists pg_temp.retention_due_detail;
+    create temp table retention_due_detail as
+    select x.table_name, x.row_id, x.annex, x.subject_id, x.rule, x.state
+      from privacy.retention_detail_status(p_as_of) x
+     where x.state <> 'not_due'
+       and not exists (select from pg_temp.retention_due d where d.record_id = x.record_id and d.annex = x.annex
+                                                             and d.state = 'due');
+    insert into privacy.retention_log (run_id, annex, rule, action, records)
+    select v_run, d.annex, d.rule, 'kept_hold_details', count(*)
+      from pg_temp.retention_due_detail d where d.state = 'kept_hold' group by d.annex, d.rule;
     return v_run;
 end
 $$;
@@ -203,7 +309,7 @@ begin
     select d.annex, d.rule into v_annex, v_rule
       from pg_temp.retention_due d where d.state = 'due' order by d.annex, d.record_id limit 1;
     if v_annex is null then
-        return 0;
+        return privacy.retention_detail_batch(p_run, p_batch);
     end if;
     with b as (
         delete from pg_temp.retention_due d
@@ -225,12 +331,68 @@ begin
 end
 $$;
 
+-- One batch of detail rows past their own term (A6 payouts, art. 14c): delete, redact their audit
+-- payloads, count. 0 when none is left.
+create or replace function privacy.retention_detail_batch(p_run bigint, p_batch integer) returns integer
+    language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_annex text;
+    v_rule text;
+    v_ids bigint[];
+    v_subjects bigint[];
+    n integer;
+    n_redacted integer;
+begin
+    select d.annex, d.rule into v_annex, v_rule
+      from pg_temp.retention_due_detail d where d.state = 'due' and d.table_name = 'payout' limit 1;
+    if v_annex is null then
+        return 0;
+    end if;
+    with b as (
+        delete from pg_temp.retention_due_detail d
+         where d.state = 'due' and d.table_name = 'payout'
+           and d.row_id in (select x.row_id from pg_temp.retention_due_detail x
+                             where x.state = 'due' and x.table_name = 'payout' order by x.row_id limit p_batch)
+        returning d.row_id, d.subject_id)
+    select array_agg(b.row_id), array_agg(distinct b.subject_id) into v_ids, v_subjects from b;
+    delete from dossier.payout x where x.id = any (v_ids);
+    get diagnostics n = row_count;
+    n_redacted := audit.redact_rows('payout', v_subjects, v_ids);
+    insert into privacy.retention_log as l (run_id, annex, rule, action, records, audit_redacted)
+    values (p_run, v_annex, v_rule, 'deleted_details', n, n_redacted)
+    on conflict (run_id, annex, action) do update
+       set records = l.records + excluded.records, audit_redacted = l.audit_redacted + excluded.audit_redacted,
+           logged_at = clock_timestamp();
+    return greatest(n, 1);
+end
+$$;
+
+-- The audit payloads of deleted detail rows (retention of a row with a term of its own). SECURITY
+-- DEFINER: only the owner may update audit.change, and then only to null a payload (its trigger).
+create or replace function audit.redact_rows(p_table name, p_subjects bigint[], p_rows bigint[]) returns integer
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    n integer;
+begin
+    update audit.change set payload = null, redacted_at = pg_catalog.now()
+     where subject_id = any (p_subjects) and table_name = p_table and row_id = any (p_rows)
+       and payload is not null;
+    get diagnostics n = row_count;
+    return n;
+end
+$$;
+comment on function audit.redact_rows(name, bigint[], bigint[]) is
+    'Null the audit payloads of deleted detail rows of one table (retention, art. 14c); hashes and metadata stay.';
+
 create or replace function privacy.retention_finish(p_run bigint) returns void
     language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp
 as $$
 begin
     update privacy.retention_run set status = 'completed', finished_at = clock_timestamp() where id = p_run;
-    drop table if exists pg_temp.retention_due;
+    drop table if exists pg_temp.retention_due, pg_temp.retention_due_detail;
 end
 $$;
 
@@ -263,9 +425,12 @@ insert into privacy.object_audience (schema_name, object_name, role, privilege, 
 select 'privacy', f, 'dossier_retention', 'EXECUTE', '1400_retention'
   from unnest(array['retention_status(date)', 'retention_plan(date)', 'retention_start(date)',
                     'retention_batch(bigint, integer)', 'retention_finish(bigint)',
+                    'record_clock(bigint[])', 'retention_detail_status(date)',
+                    'retention_detail_batch(bigint, integer)',
                     'erase_records(bigint[], bigint[])',
                     'run_retention(date, integer)']) f;
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in) values
+    ('audit', 'redact_rows(name, bigint[], bigint[])', 'dossier_retention', 'EXECUTE', '1400_retention'),
     ('mis', 'keep_training_statistics(bigint[])', 'dossier_retention', 'EXECUTE', '1400_retention'),
     ('privacy', 'retention_rule', 'dossier_retention', 'SELECT', '1400_retention'),
     ('privacy', 'legal_hold', 'dossier_retention', 'SELECT', '1400_retention'),

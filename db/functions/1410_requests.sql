@@ -31,40 +31,87 @@ $$;
 comment on function privacy.request_state(date) is
     'Requests with their deadline (4 weeks, suspended while identity is verified: art. 13.2-13.6) on a date.';
 
+-- The registers are written only through the functions below (issue 19.2, 14.6;
+-- db/schema/V1720__request_registers.sql). Each checks the state transition, the caller's scope
+-- (a superuser, or a privacy_officer of the subject's organisation by the grants register,
+-- privacy.my_org, privacy.assert_request_scope) and takes who and when from the session
+-- (session_user, now(), current_date): no caller supplies an opener, a closer, a decision date, a
+-- suspension or an erasure outcome. The privacy officer holds EXECUTE on them and no
+-- INSERT/UPDATE on the registers. SECURITY DEFINER, owned by dossier_owner (the registers'
+-- owner); what they need from the dossier itself runs as dossier_retention
+-- (db/functions/1415_request_writes.sql).
+
+drop function if exists privacy.close_request(bigint, text, text, date, jsonb);
+drop function if exists privacy.verify_request(bigint, date);
+
 create or replace function privacy.open_request(p_subject bigint, p_kind text, p_annex text, p_received date,
                                                 p_identity_verified boolean, p_details text)
     returns bigint
-    language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_id bigint;
+    v_received date := coalesce(p_received, current_date);
 begin
-    begin
-        insert into privacy.subject_request (subject_id, kind, annex, received_on, details)
-        values (p_subject, p_kind, p_annex, coalesce(p_received, current_date), p_details)
-        returning id into v_id;
-    exception when foreign_key_violation then
-        raise exception 'no data subject % (or no processing activity %)', p_subject, p_annex
+    if v_received > current_date then
+        raise exception 'received_on % is in the future', v_received using errcode = 'invalid_parameter_value';
+    end if;
+    if privacy.subject_record_count(p_subject, p_annex, false) = 0 then
+        raise exception 'no data subject % with a record%', p_subject, coalesce(' in ' || p_annex, '')
             using errcode = 'no_data_found';
-    end;
-    if not p_identity_verified then
+    end if;
+    perform privacy.assert_request_scope(p_subject);
+    -- art. 13.6: an objection concerns only processing on public task or legitimate interest
+    if p_kind = 'objection' and privacy.subject_record_count(p_subject, p_annex, true) = 0 then
+        raise exception 'objection refused: art. 13.6 covers only processing on public task or legitimate interest (art. 7 e, f); subject % has no record on those grounds%',
+            p_subject, coalesce(' in ' || p_annex, '') using errcode = 'check_violation';
+    end if;
+    insert into privacy.subject_request (subject_id, kind, annex, received_on, details)
+    values (p_subject, p_kind, p_annex, v_received, p_details)
+    returning id into v_id;
+    if not coalesce(p_identity_verified, false) then
         insert into privacy.request_suspension (request_id, from_date, reason)
-        values (v_id, coalesce(p_received, current_date),
-                'identiteit nog niet vastgesteld; nadere gegevens gevraagd (art. 13.2)');
+        values (v_id, v_received, 'identiteit nog niet vastgesteld; nadere gegevens gevraagd (art. 13.2)');
     end if;
     if p_kind in ('objection', 'restriction') then
-        insert into privacy.restriction (subject_id, annex, request_id) values (p_subject, p_annex, v_id);
+        insert into privacy.restriction (subject_id, annex, request_id, kind) values (p_subject, p_annex, v_id, p_kind);
     end if;
     return v_id;
 end
 $$;
+comment on function privacy.open_request(bigint, text, text, date, boolean, text) is
+    'Register a request (art. 13); unverified identity suspends its term (13.2); objection/restriction restrict at once.';
 
--- Art. 13.2: the proof of identity arrived; the term runs again from that day.
-create or replace function privacy.verify_request(p_request bigint, p_on date) returns void
-    language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp
+-- The request, locked, after the scope check; refused when closed.
+create or replace function privacy.request_for_update(p_request bigint) returns privacy.subject_request
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    r privacy.subject_request;
+begin
+    select * into r from privacy.subject_request where id = p_request for update;
+    if not found then
+        raise exception 'no request %', p_request using errcode = 'no_data_found';
+    end if;
+    perform privacy.assert_request_scope(r.subject_id);
+    if r.closed_on is not null then
+        raise exception 'request % was closed on %', p_request, r.closed_on using errcode = 'object_not_in_prerequisite_state';
+    end if;
+    return r;
+end
+$$;
+comment on function privacy.request_for_update(bigint) is 'An open request, locked, that the caller may handle.';
+
+-- Art. 13.2: the proof of identity arrived today; the term runs again.
+create or replace function privacy.verify_request(p_request bigint) returns void
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
 as $$
 begin
-    update privacy.request_suspension set until_date = coalesce(p_on, current_date)
+    perform privacy.request_for_update(p_request);
+    update privacy.request_suspension set until_date = current_date, lifted_by = session_user, lifted_at = now()
      where request_id = p_request and until_date is null;
     if not found then
         raise exception 'request % is not waiting for identity verification', p_request
@@ -72,10 +119,12 @@ begin
     end if;
 end
 $$;
+comment on function privacy.verify_request(bigint) is 'Record that the requester''s identity is established today (art. 13.2).';
 
 -- Lift what a request restricted (none in force: 0).
 create or replace function privacy.lift_restrictions_of(p_request bigint, p_reason text) returns integer
-    language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
 as $$
 declare
     n integer;
@@ -86,95 +135,163 @@ begin
     return n;
 end
 $$;
-
--- Decide and close (a besluit, art. 13.7). A refused objection or restriction lifts its
--- restriction; a granted one keeps it until lifted.
-create or replace function privacy.close_request(p_request bigint, p_decision text, p_reason text, p_on date,
-                                                 p_outcome jsonb)
-    returns void
-    language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp
-as $$
-declare
-    r privacy.subject_request;
-begin
-    select * into r from privacy.subject_request where id = p_request for update;
-    if not found then
-        raise exception 'no request %', p_request using errcode = 'no_data_found';
-    elsif r.closed_on is not null then
-        raise exception 'request % was closed on %', p_request, r.closed_on using errcode = 'object_not_in_prerequisite_state';
-    end if;
-    update privacy.request_suspension set until_date = greatest(from_date, coalesce(p_on, current_date))
-     where request_id = p_request and until_date is null;
-    update privacy.subject_request
-       set decision = p_decision, decision_reason = p_reason, closed_on = coalesce(p_on, current_date),
-           closed_by = session_user, outcome = p_outcome
-     where id = p_request;
-    if r.kind in ('objection', 'restriction') and p_decision = 'refused' then
-        perform privacy.lift_restrictions_of(p_request, format('verzoek %s afgewezen: %s', p_request, p_reason));
-    end if;
-end
-$$;
+comment on function privacy.lift_restrictions_of(bigint, text) is 'Lift the restrictions of a request (internal).';
 
 create or replace function privacy.lift_restriction(p_request bigint, p_reason text) returns integer
-    language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
 as $$
 declare
-    n integer := privacy.lift_restrictions_of(p_request, p_reason);
+    v_subject bigint;
+    n integer;
 begin
+    select q.subject_id into v_subject from privacy.subject_request q where q.id = p_request;
+    if not found then
+        raise exception 'no request %', p_request using errcode = 'no_data_found';
+    end if;
+    perform privacy.assert_request_scope(v_subject);
+    if p_reason is null or length(btrim(p_reason)) = 0 then
+        raise exception 'lifting a restriction needs a reason' using errcode = 'invalid_parameter_value';
+    end if;
+    n := privacy.lift_restrictions_of(p_request, p_reason);
     if n = 0 then
         raise exception 'request % has no restriction in force', p_request using errcode = 'no_data_found';
     end if;
     return n;
 end
 $$;
+comment on function privacy.lift_restriction(bigint, text) is 'Lift the restriction an objection or restriction request placed.';
 
--- Erasure (art. 13.5; AVG art. 17): delete what no legal duty keeps — records whose rule allows
--- deletion on request (A1, FS, TP) or whose retention has already run out — unless a legal hold
--- keeps them; say per annex what was deleted and what was kept and why. Runs as
--- dossier_retention (the shell sets the role), like the nightly job.
-create or replace function privacy.erase_subject(p_request bigint, p_as_of date) returns jsonb
-    language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp
+-- Decide and close (a besluit, art. 13.7), today, as the session's login. A granted erasure is
+-- carried out here (its outcome is computed, never given); a granted rectification records the
+-- correction carried out and to whom it was passed on (art. 13.5; AVG art. 19); a granted
+-- objection ends the processing (art. 13.6); a refused objection or restriction lifts its
+-- restriction. Returns the erasure's outcome (else null).
+create or replace function privacy.close_request(p_request bigint, p_decision text, p_reason text,
+                                                 p_erase text[] default null, p_correction text default null,
+                                                 p_passed_on text[] default null)
+    returns jsonb
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
 as $$
 declare
-    r privacy.subject_request;
-    v_ids bigint[];
-    result jsonb;
+    r privacy.subject_request := privacy.request_for_update(p_request);
+    v_outcome jsonb;
+    v_granted boolean := p_decision in ('granted', 'partly_granted');
 begin
-    select * into strict r from privacy.subject_request where id = p_request;
-    if r.kind <> 'erasure' then
-        raise exception 'request % is a % request, not erasure', p_request, r.kind
+    if p_decision is null or p_decision not in ('granted', 'partly_granted', 'refused') then
+        raise exception 'decision must be granted, partly_granted or refused, not %', p_decision
             using errcode = 'invalid_parameter_value';
+    elsif p_reason is null or length(btrim(p_reason)) = 0 then
+        raise exception 'a decision needs its reasons (art. 13.7)' using errcode = 'invalid_parameter_value';
+    elsif p_erase is not null and (r.kind <> 'erasure' or not v_granted) then
+        raise exception 'request %: only a granted erasure erases', p_request using errcode = 'invalid_parameter_value';
+    elsif (p_correction is not null or p_passed_on is not null) and r.kind <> 'rectification' then
+        raise exception 'request %: a correction belongs to a rectification, not to a % request', p_request, r.kind
+            using errcode = 'invalid_parameter_value';
+    elsif r.kind = 'rectification' and v_granted
+          and (p_correction is null or length(btrim(p_correction)) = 0 or p_passed_on is null) then
+        raise exception 'request %: a granted rectification records the correction carried out and to whom it was passed on (art. 13.5; AVG art. 19)',
+            p_request using errcode = 'invalid_parameter_value';
     end if;
-    create temp table erase_plan on commit drop as
-    select s.record_id, s.annex, s.state, rr.on_request, rr.reading_nl, rr.legal_reference,
-           (select string_agg(h.reason, '; ' order by h.id) from privacy.legal_hold h
-             where h.subject_id = s.subject_id and h.lifted_at is null
-               and (h.annex is null or h.annex = s.annex)) as hold_reason,
-           (s.state = 'due' or rr.on_request) as erase
-      from privacy.retention_status(p_as_of) s
-      join privacy.retention_rule rr on rr.annex = s.annex
-     where s.subject_id = r.subject_id and (r.annex is null or s.annex = r.annex);
-    -- a legal hold keeps even what could go on request
-    update pg_temp.erase_plan set erase = false where hold_reason is not null;
-    select array_agg(record_id) into v_ids from pg_temp.erase_plan where erase;
-    if v_ids is not null then
-        perform privacy.erase_records(v_ids, array[r.subject_id]);
+    update privacy.request_suspension
+       set until_date = greatest(from_date, current_date), lifted_by = session_user, lifted_at = now()
+     where request_id = p_request and until_date is null;
+    if r.kind = 'erasure' and v_granted then
+        v_outcome := privacy.erase_subject(p_request, current_date, p_erase);
     end if;
-    select coalesce(jsonb_agg(jsonb_build_object(
-               'annex', x.annex, 'deleted', x.deleted, 'kept', x.kept,
-               'why_kept', case when x.kept = 0 then null
-                                when x.hold is not null then 'wettelijke bewaarplicht (legal hold): ' || x.hold
-                                else x.reading || ' (' || x.ref || ')' end) order by x.annex), '[]'::jsonb)
-      into result
-      from (select p.annex, count(*) filter (where p.erase) as deleted, count(*) filter (where not p.erase) as kept,
-                   max(p.hold_reason) as hold, max(p.reading_nl) as reading, max(p.legal_reference) as ref
-              from pg_temp.erase_plan p group by p.annex) x;
-    drop table pg_temp.erase_plan;
-    return result;
+    update privacy.subject_request
+       set decision = p_decision, decision_reason = p_reason, closed_on = current_date, closed_at = now(),
+           closed_by = session_user, outcome = v_outcome, correction = p_correction, passed_on_to = p_passed_on
+     where id = p_request;
+    if r.kind in ('objection', 'restriction') and not v_granted then
+        perform privacy.lift_restrictions_of(p_request, format('verzoek %s afgewezen: %s', p_request, p_reason));
+    elsif r.kind = 'objection' then
+        update privacy.restriction set processing_ended_at = now(), processing_ended_by = session_user
+         where request_id = p_request and lifted_at is null;
+    end if;
+    return v_outcome;
 end
 $$;
-comment on function privacy.erase_subject(bigint, date) is
-    'Erasure request: delete what no legal duty keeps; per annex what was deleted and kept, and why.';
+comment on function privacy.close_request(bigint, text, text, text[], text, text[]) is
+    'Decide a request today (art. 13.7): erasure carried out, rectification recorded, objection ends the processing.';
+
+-- Complaints (art. 16): recorded with their terms; answered and referred today, by the session.
+create or replace function privacy.open_complaint(p_subject bigint, p_found_on date, p_received_on date, p_summary text)
+    returns bigint
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_id bigint;
+    v_received date := coalesce(p_received_on, current_date);
+begin
+    if p_found_on is null or p_found_on > v_received or v_received > current_date then
+        raise exception 'complaint: found_on % must be on or before received_on %, which is not in the future',
+            p_found_on, v_received using errcode = 'invalid_parameter_value';
+    end if;
+    perform privacy.assert_request_scope(p_subject);
+    insert into privacy.complaint (subject_id, found_on, received_on, summary)
+    values (p_subject, p_found_on, v_received, p_summary) returning id into v_id;
+    return v_id;
+end
+$$;
+comment on function privacy.open_complaint(bigint, date, date, text) is 'Record a complaint (art. 16.1) with the day the fact was found.';
+
+create or replace function privacy.answer_complaint(p_complaint bigint, p_answer text) returns void
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    c privacy.complaint;
+begin
+    select * into c from privacy.complaint where id = p_complaint for update;
+    if not found then
+        raise exception 'no complaint %', p_complaint using errcode = 'no_data_found';
+    end if;
+    perform privacy.assert_request_scope(c.subject_id);
+    if c.answered_on is not null then
+        raise exception 'complaint % was answered on %', p_complaint, c.answered_on
+            using errcode = 'object_not_in_prerequisite_state';
+    end if;
+    update privacy.complaint set answered_on = current_date, answer = p_answer, answered_by = session_user,
+                                 answered_at = now()
+     where id = p_complaint;
+end
+$$;
+comment on function privacy.answer_complaint(bigint, text) is 'The controller''s answer to a complaint, today (art. 16.1); starts the two weeks of 16.2.';
+
+create or replace function privacy.refer_complaint(p_complaint bigint) returns void
+    language plpgsql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    c privacy.complaint;
+begin
+    select * into c from privacy.complaint where id = p_complaint for update;
+    if not found then
+        raise exception 'no complaint %', p_complaint using errcode = 'no_data_found';
+    end if;
+    perform privacy.assert_request_scope(c.subject_id);
+    if c.answered_on is null or c.committee_on is not null then
+        raise exception 'complaint %: only an answered complaint goes to the committee, once', p_complaint
+            using errcode = 'object_not_in_prerequisite_state';
+    end if;
+    update privacy.complaint set committee_on = current_date where id = p_complaint;
+end
+$$;
+comment on function privacy.refer_complaint(bigint) is 'The subject went to the complaints committee today (art. 16.2).';
+
+
+-- Complaints with their terms (art. 16.1: a month from the finding; 16.2: two weeks from the answer).
+create or replace view privacy.complaint_state as
+select c.id, c.subject_id, c.found_on, c.received_on, (c.found_on + interval '1 month')::date as complain_by,
+       c.received_on <= (c.found_on + interval '1 month')::date as in_time,
+       c.answered_on, c.answered_by, (c.answered_on + 14) as committee_by, c.committee_on,
+       c.committee_on <= c.answered_on + 14 as committee_in_time
+  from privacy.complaint c;
+comment on view privacy.complaint_state is
+    'Complaints (004 art. 16) with their terms: a month from the finding, two weeks from the answer.';
 
 -- The access export (art. 13.1; toelichting "Recht van inzage"): the controller, a complete
 -- overview of the data across every annex, the purposes, the categories, the recipients and the
@@ -248,18 +365,24 @@ comment on function privacy.subject_export(bigint) is
 
 delete from privacy.object_audience where defined_in = '1410_requests';
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in) values
-    -- it keeps the restricted flags (db/functions/1420_restricted.sql)
+    -- it keeps the restricted flags (db/functions/1420_restricted.sql) and erases (1415)
     ('privacy', 'restriction', 'dossier_retention', 'SELECT', '1410_requests'),
     ('privacy', 'personal_table', 'dossier_retention', 'SELECT', '1410_requests'),
-    ('privacy', 'erase_subject(bigint, date)', 'dossier_retention', 'EXECUTE', '1410_requests'),
-    ('privacy', 'subject_request', 'dossier_retention', 'SELECT', '1410_requests');
--- the privacy officer keeps the requests (contract §3: "requests")
+    ('privacy', 'legal_basis', 'dossier_retention', 'SELECT', '1410_requests'),
+    ('privacy', 'erasure_duty', 'dossier_retention', 'SELECT', '1410_requests'),
+    ('privacy', 'subject_request', 'dossier_retention', 'SELECT', '1410_requests'),
+    -- the request functions (owned by dossier_owner) call its helpers (1415_request_writes.sql)
+    ('privacy', 'assert_request_scope(bigint)', 'dossier_owner', 'EXECUTE', '1410_requests'),
+    ('privacy', 'subject_record_count(bigint, text, boolean)', 'dossier_owner', 'EXECUTE', '1410_requests'),
+    ('privacy', 'erase_subject(bigint, date, text[])', 'dossier_owner', 'EXECUTE', '1410_requests');
+-- the privacy officer reads the requests and handles them through those functions only (issue 19.2)
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
-select 'privacy', o, 'privacy_officer', p, '1410_requests'
-  from unnest(array['subject_request', 'request_suspension', 'restriction']) o,
-       unnest(array['SELECT', 'INSERT', 'UPDATE']) p;
+select 'privacy', o, 'privacy_officer', 'SELECT', '1410_requests'
+  from unnest(array['subject_request', 'request_suspension', 'restriction', 'complaint', 'complaint_state',
+                    'erasure_duty']) o;
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
 select 'privacy', f, 'privacy_officer', 'EXECUTE', '1410_requests'
   from unnest(array['request_state(date)', 'open_request(bigint, text, text, date, boolean, text)',
-                    'verify_request(bigint, date)', 'close_request(bigint, text, text, date, jsonb)',
-                    'lift_restriction(bigint, text)', 'lift_restrictions_of(bigint, text)']) f;
+                    'verify_request(bigint)', 'close_request(bigint, text, text, text[], text, text[])',
+                    'lift_restriction(bigint, text)', 'open_complaint(bigint, date, date, text)',
+                    'answer_complaint(bigint, text)', 'refer_complaint(bigint)']) f;

@@ -28,6 +28,7 @@ create or replace function privacy.sync_restricted() returns trigger
 as $$
 declare
     v_subjects bigint[];
+    v_row bigint;
     t name;
 begin
     if tg_table_name <> 'restriction' then
@@ -35,6 +36,16 @@ begin
         select array_agg(distinct n.subject_id) into v_subjects
           from new_rows n join privacy.restriction r on r.subject_id = n.subject_id
          where r.lifted_at is null;
+        -- art. 13.6: nothing is added to a record whose processing a granted objection ended
+        if v_subjects is not null and tg_table_name <> 'person_record' then
+            select n.id into v_row from new_rows n
+              join dossier.person_record p on p.id = n.record_id and p.annex = n.annex and p.processing_ended
+             limit 1;
+            if v_row is not null then
+                raise exception '%: a row for a record whose processing ended by a granted objection (art. 13.6) is refused',
+                    tg_table_name using errcode = 'object_not_in_prerequisite_state';
+            end if;
+        end if;
     else
         perform privacy.take_product_lock('restriction');
         if tg_op = 'INSERT' then
@@ -49,13 +60,28 @@ begin
     if v_subjects is null then
         return null;
     end if;
+    -- a restriction covers every row of the subject (or of its annex); an objection only the rows
+    -- of records on an objectionable ground (art. 13.6: public task, legitimate interest), and a
+    -- granted one ends their processing
     for t in select p.table_name from privacy.personal_table p order by 1 loop
         execute format($u$
-            update dossier.%I x set restricted = not x.restricted
-             where x.subject_id = any ($1)
-               and x.restricted <> exists (select from privacy.restriction r
-                                            where r.subject_id = x.subject_id and r.lifted_at is null
-                                              and (r.annex is null or r.annex = x.annex))$u$, t)
+            update dossier.%1$I x set restricted = f.restricted, processing_ended = f.ended
+              from (select y.id, y.annex,
+                           bool_or(r.id is not null) as restricted,
+                           bool_or(r.processing_ended_at is not null) as ended
+                      from dossier.%1$I y
+                      left join privacy.restriction r
+                        on r.subject_id = y.subject_id and r.lifted_at is null
+                       and (r.annex is null or r.annex = y.annex)
+                       and (r.kind = 'restriction'
+                            or exists (select from dossier.person_record p
+                                         join privacy.legal_basis b on b.code = p.legal_basis and b.objectionable
+                                        where p.id = %2$s and p.annex = y.annex))
+                     where y.subject_id = any ($1)
+                     group by y.id, y.annex) f
+             where x.id = f.id and x.annex = f.annex
+               and (x.restricted, x.processing_ended) is distinct from (f.restricted, f.ended)$u$,
+            t, case when t = 'person_record' then 'y.id' else 'y.record_id' end)
         using v_subjects;
     end loop;
     return null;
@@ -64,11 +90,37 @@ $$;
 comment on function privacy.sync_restricted() is
     'Set the restricted flag of every row of the subjects concerned from privacy.restriction (art. 13.6).';
 
+-- Art. 13.6 "onmiddellijk beëindigd": a row whose processing a granted objection ended is
+-- written by nobody but dossier_retention (its flags, its clock, erasure); the importer skips it
+-- (the row is left as it is), every other role is refused. SECURITY INVOKER: current_user is the
+-- writing role. Fires only for flagged rows (WHEN old.processing_ended).
+create or replace function privacy.refuse_ended_processing() returns trigger
+    language plpgsql volatile security invoker
+    set search_path = pg_catalog, pg_temp
+as $$
+begin
+    if current_user = 'dossier_retention' then
+        return new;
+    elsif current_user = 'dossier_importer' then
+        return null;
+    end if;
+    raise exception '%: row % (subject %) is not written: its processing ended by a granted objection (art. 13.6)',
+        tg_table_name, old.id, old.subject_id using errcode = 'object_not_in_prerequisite_state';
+end
+$$;
+comment on function privacy.refuse_ended_processing() is
+    'Refuse (importer: skip) writes to rows whose processing a granted objection ended (004 art. 13.6).';
+
 do $owner$
 declare
     t name;
 begin
     alter function privacy.sync_restricted() owner to dossier_retention;
+    for t in select p.table_name from privacy.personal_table p order by 1 loop
+        execute format('create or replace trigger %I before update on dossier.%I for each row '
+                       'when (old.processing_ended) execute function privacy.refuse_ended_processing()',
+                       t || '_processing_ended', t);
+    end loop;
     revoke all on function privacy.sync_restricted() from public;
     for t in select p.table_name from privacy.personal_table p order by 1 loop
         execute format('create or replace trigger %I after insert on dossier.%I '

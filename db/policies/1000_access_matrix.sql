@@ -39,6 +39,9 @@ insert into privacy.app_role (role, kind, annex7_row, motivation_nl, data_nl, bo
      'Het register, het toegangsregister, verzoeken en auditmetadata; geen persoonsgegevens', false, false),
     ('training_administrator', 'implied', null, 'het opleidingspaspoort (000 M895, doel 1-7)',
      'De gegevens van het opleidingspaspoort', true, false),
+    ('former_staff_administrator', 'implied', null,
+     'de activiteiten van art. 15.2 (contacten, informatie, bijdragen en giften, geschillen en accountantscontrole), art. 15.4a',
+     'De gegevens van oud-personeelsleden (art. 15.3)', true, false),
     ('dossier_importer', 'technical', null, 'de HR-importer (000 Bron)', 'Wat de import schrijft', false, false),
     ('dossier_retention', 'technical', null, 'bewaartermijnen (art. 14, 15.5)', 'Wat verwijderd wordt', false, false),
     ('dossier_admin', 'technical', null, 'beheer van toegang en beleid', 'Geen persoonsgegevens', false, false),
@@ -74,6 +77,8 @@ select 'payroll_administrator', ac.annex, ac.category, 'org', '{insert,update,de
 -- "achternaam, voornaam" is read as surname, prefix, initials and first names, not partner names
 -- or titles; "functie, locatie/team" as the position (the unit is the record's scope key);
 -- "eerste verzuimdag, % verzuim, reden van verzuim" as the absence table, not leave.
+-- Issue 16.5: not initials (the row lists "achternaam, voornaam") and not absence.last_day (it
+-- lists "eerste verzuimdag, % verzuim, reden van verzuim"); the HR roles record the recovery.
 insert into privacy.access_rule (role, annex, category, columns, tables, read_scope,
                                  write_privileges, write_scope, note)
 select r.role, 'A2', f.category, f.columns, f.tables, r.scope,
@@ -84,10 +89,10 @@ select r.role, 'A2', f.category, f.columns, f.tables, r.scope,
   from (values ('absence_registrar', 'unit', 'Bijlage 7: per school, verzuimregistratie'),
                ('occupational_physician', 'org', 'Bijlage 7: raadpleging verzuiminformatie')) r(role, scope, note)
  cross join (values
-        ('name', '{surname,prefix,initials,first_names}'::text[], null::text[]),
+        ('name', '{surname,prefix,first_names}'::text[], null::text[]),
         ('birth_date', null, null), ('gender', null, null), ('admin_number', null, null),
         ('employment', '{position}', '{employment}'),
-        ('absence', null, '{absence}')) f(category, columns, tables);
+        ('absence', '{first_day,percentage,reason_code}', '{absence}')) f(category, columns, tables);
 
 -- School managers (Bijlage 7 "informatie in de personeelsdossiers"): the personnel records of
 -- their own school, without bank account or family (contract §3: not iban, bsn, salary, tax,
@@ -110,6 +115,13 @@ select 'training_administrator', ac.annex, ac.category, 'org',
        case when ac.category = 'training' then 'org' end,
        '000 M895: doel 1-7'
   from privacy.annex_category ac where ac.annex = 'TP';
+
+-- Art. 15.4a (issue 16.7): those charged with the activities of art. 15.2 process the former
+-- staff records, and nothing else; the processing exists by the controller's choice (art. 15.1).
+insert into privacy.access_rule (role, annex, category, read_scope, write_privileges, write_scope, note)
+select 'former_staff_administrator', ac.annex, ac.category, 'org', '{insert,update,delete}', 'org',
+       'art. 15.4a: belast met de activiteiten van art. 15.2'
+  from privacy.annex_category ac where ac.annex = 'FS';
 
 -- The technical roles (contract §3: what their job needs, nothing more).
 delete from privacy.technical_access;
@@ -140,17 +152,29 @@ insert into privacy.technical_access (role, object_name, privilege, columns, ann
     -- The retention job (004 art. 14, 15.5; 000 Bewaartermijn) reads a record's keys and retention
     -- clock, never its contents, and deletes it; the details go by the cascading foreign keys.
     ('dossier_retention', 'person_record', 'SELECT',
-     '{id,annex,subject_id,org_id,unit_id,ended_on,retention_consent,deceased_on,restricted}', null,
-     'the retention clock'),
+     '{id,annex,subject_id,org_id,unit_id,legal_basis,collected_on,ended_on,retention_consent,deceased_on,restricted,processing_ended}',
+     null, 'the retention clock; the legal basis an objection depends on (art. 13.6)'),
+    -- the clock follows the facts (db/functions/1405_clocks.sql, issue 16.1), never set by hand;
+    -- the flags of restricted and ended processing (art. 13.6, db/functions/1420_restricted.sql)
+    ('dossier_retention', 'person_record', 'UPDATE', '{ended_on,restricted,processing_ended}', null,
+     'the retention clock derived from its facts (art. 14); restricted and ended processing (art. 13.6)'),
     ('dossier_retention', 'person_record', 'DELETE', null, null, 'expired records (art. 14)');
 -- It also carries out restrictions (art. 13.6; db/functions/1420_restricted.sql): it reads the
--- keys of every personal-data row and sets its `restricted` flag, nothing else.
+-- keys of every personal-data row and sets its `restricted` flag; it reads the facts a retention
+-- clock follows (db/functions/1405_clocks.sql); it deletes detail rows past their own term (A6
+-- payouts, art. 14c) and the parts of a dossier an erasure decision erases (art. 13.5).
 insert into privacy.technical_access (role, object_name, privilege, columns, annexes, note)
-select 'dossier_retention', p.table_name, x.privilege, x.columns, null, x.note
-  from privacy.personal_table p,
-       (values ('SELECT', '{annex,subject_id,restricted}'::text[], 'whose rows a restriction concerns'),
-               ('UPDATE', '{restricted}'::text[], 'restricted processing (art. 13.6)')) x(privilege, columns, note)
- where not (p.table_name = 'person_record' and x.privilege = 'SELECT');
+select 'dossier_retention', p.table_name, x.privilege,
+       case when x.privilege = 'SELECT' then x.columns || coalesce(f.facts, '{}') else x.columns end, null, x.note
+  from privacy.personal_table p
+  left join (values ('application', '{procedure_ended_on}'::text[]), ('employment', '{ended_on_job}'),
+                    ('salary', '{period}'), ('severance_benefit', '{ends_on}'), ('pension_entitlement', '{settled_on}'),
+                    ('payout', '{paid_on}')) f(table_name, facts) on f.table_name = p.table_name,
+       (values ('SELECT', '{id,record_id,annex,subject_id,restricted,processing_ended}'::text[],
+                'whose rows a restriction concerns; the facts a retention clock follows'),
+               ('UPDATE', '{restricted,processing_ended}'::text[], 'restricted and ended processing (art. 13.6)'),
+               ('DELETE', null, 'rows past their own term (art. 14c) or erased by a decision (art. 13.5)')) x(privilege, columns, note)
+ where p.table_name <> 'person_record';
 
 -- Art. 13.5, 13.6: the HR roles that make mutations handle the requests; they keep seeing
 -- restricted records (everyone else stops seeing them until the restriction is lifted).

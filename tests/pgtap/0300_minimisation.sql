@@ -43,12 +43,13 @@ create function pg_temp.base(annex text) returns jsonb language sql as $$
 $$;
 
 -- every listed category filled; TP's phone is refused by its own rule (tp_m895_no_phone)
+-- what an annex may hold is what the catalogue says (privacy.column_catalogue: the annex's
+-- categories, less the columns fewer annexes list, privacy.annex_column_limit)
 create function pg_temp.full_record(a text) returns jsonb language sql as $$
     select pg_temp.base(a) || coalesce(jsonb_object_agg(s.col, s.val), '{}')
-      from privacy.column_category cc
-      join privacy.annex_category ac on ac.category = cc.category and ac.annex = a
+      from privacy.column_catalogue cc
       join sample s on s.col = cc.column_name
-     where cc.table_name = 'person_record' and not (a = 'TP' and cc.column_name = 'phone')
+     where cc.table_name = 'person_record' and cc.annex = a and not (a = 'TP' and cc.column_name = 'phone')
 $$;
 
 create temp table forbidden as
@@ -56,8 +57,20 @@ select a.code as annex, cc.column_name, cc.category
   from privacy.processing_activity a
  cross join privacy.column_category cc
  where cc.table_name = 'person_record'
-   and not exists (select from privacy.annex_category ac
-                    where ac.annex = a.code and ac.category = cc.category);
+   and not exists (select from privacy.column_catalogue k
+                    where k.table_name = 'person_record' and k.annex = a.code and k.column_name = cc.column_name);
+
+-- detail columns fewer annexes list than their table (privacy.annex_column_limit), with a value
+create temp table column_sample (tbl text, col text, val jsonb, primary key (tbl, col));
+insert into column_sample values
+    ('employment', 'started_on', '"2020-08-01"'), ('employment', 'ended_on_job', '"2021-08-01"');
+create temp table detail_forbidden as
+select l.table_name, l.column_name, k.annex
+  from privacy.annex_column_limit l
+  join (select distinct table_name, annex from privacy.column_catalogue) k on k.table_name = l.table_name
+ where l.column_name is not null and l.table_name <> 'person_record'
+   and not exists (select from privacy.column_catalogue c
+                    where c.table_name = l.table_name and c.column_name = l.column_name and c.annex = k.annex);
 
 -- one valid detail row per detail table (record_id added below)
 insert into dossier.training_provider (org_id, name) select org, 'Testopleider' from fx;
@@ -99,8 +112,9 @@ select plan(
   + (select count(*)::int from privacy.personal_table where category is not null) -- valid detail
   + (select count(*)::int from privacy.personal_table pt cross join privacy.processing_activity a
       where pt.category is not null and not exists (
-            select from privacy.annex_category ac where ac.annex = a.code and ac.category = pt.category))
-  + 9);
+            select from privacy.column_catalogue k where k.annex = a.code and k.table_name = pt.table_name))
+  + (select count(*)::int from detail_forbidden)                      -- refused detail columns
+  + 15);
 
 -- A valid record per annex -------------------------------------------------------------------
 create temp table rec (annex text primary key, id bigint);
@@ -139,9 +153,10 @@ select lives_ok(
     format('%s: a row in annex %s inserts', pt.table_name, r.annex))
   from privacy.personal_table pt
   left join detail_sample d on d.tbl = pt.table_name
-  join lateral (select rec.annex, rec.id from rec join privacy.annex_category ac
-                   on ac.annex = rec.annex and ac.category = pt.category
-                order by rec.annex limit 1) r on true
+  join lateral (select rec.annex, rec.id from rec
+                 where exists (select from privacy.column_catalogue k
+                                where k.table_name = pt.table_name and k.annex = rec.annex)
+                 order by rec.annex limit 1) r on true
  where pt.category is not null
  order by pt.table_name;
 
@@ -151,10 +166,26 @@ select throws_ok(
     format('%s refuses a row of an annex %s record (category %s not listed)', pt.table_name, r.annex, pt.category))
   from privacy.personal_table pt
   left join detail_sample d on d.tbl = pt.table_name
-  join rec r on not exists (select from privacy.annex_category ac
-                             where ac.annex = r.annex and ac.category = pt.category)
+  join rec r on not exists (select from privacy.column_catalogue k
+                             where k.table_name = pt.table_name and k.annex = r.annex)
  where pt.category is not null
  order by pt.table_name, r.annex;
+
+-- a detail column an annex does not list is refused by its named constraint
+select throws_ok(
+    pg_temp.ins(f.table_name, (coalesce(d.doc, '{}') - f.column_name)
+                || jsonb_build_object(f.column_name, cs.val, 'record_id', r.id)),
+    '23514',
+    format('new row for relation "%s" violates check constraint "%s"', f.table_name,
+           (select c.conname from pg_catalog.pg_constraint c
+             where c.conrelid = format('dossier.%I', f.table_name)::regclass
+               and c.conname like f.table_name || '\_' || f.column_name || '\_only\_in\_%')),
+    format('%s refuses %s in annex %s (privacy.annex_column_limit)', f.table_name, f.column_name, f.annex))
+  from detail_forbidden f
+  join rec r on r.annex = f.annex
+  left join detail_sample d on d.tbl = f.table_name
+  left join column_sample cs on cs.tbl = f.table_name and cs.col = f.column_name
+ order by f.table_name, f.column_name, f.annex;
 
 -- Rules of their own ------------------------------------------------------------------------
 select is((select count(*)::int from privacy.personal_table pt where pt.category is not null
@@ -185,7 +216,7 @@ select throws_ok(
     'Bijlage 2 lid 2g: absence stores a reason code, never the nature of an illness');
 
 select columns_are('dossier', 'absence',
-    array['id', 'record_id', 'annex', 'org_id', 'unit_id', 'subject_id', 'created_at', 'restricted',
+    array['id', 'record_id', 'annex', 'org_id', 'unit_id', 'subject_id', 'created_at', 'restricted', 'processing_ended',
           'first_day', 'last_day', 'percentage', 'reason_code'],
     'absence has no column for the nature of an illness (Bijlage 2 lid 2g)');
 
@@ -197,7 +228,32 @@ select is((select count(*)::int from information_schema.columns
 select throws_ok(
     $$insert into privacy.data_category (code, label_nl, label_en, special)
       values ('health', 'gezondheid', 'health', true)$$,
-    '23514', null, 'a special category cannot even be declared');
+    '23514', 'new row for relation "data_category" violates check constraint "data_category_special_has_ground"',
+    'a special category cannot be declared without its legal ground (art. 2; AVG art. 9)');
+
+-- Issue 16.4, each gap by its named constraint -------------------------------------------------
+select throws_ok(
+    pg_temp.ins('previous_employment', '{"employer": "Voorbeeld BV", "position": "adviseur", "end_reason": "ontslag"}'::jsonb
+                || jsonb_build_object('record_id', (select id from rec where annex = 'A4'))),
+    '23514', 'new row for relation "previous_employment" violates check constraint "previous_employment_only_in_a1"',
+    'Bijlage 4 lists no earlier employment (nor does art. 15.3 or M895)');
+select throws_ok(
+    pg_temp.ins('person_record', pg_temp.base('A6') || '{"salutation": "Mevrouw"}'),
+    '23514', 'new row for relation "person_record_a6" violates check constraint "a6_not_listed_salutation"',
+    'Bijlage 6 leaves out gender, so no salutation either');
+select throws_ok(
+    pg_temp.ins('person_record', pg_temp.base('A2') || '{"partner_surname": "Bakker"}'),
+    '23514', 'new row for relation "person_record_a2" violates check constraint "a2_not_listed_partner_surname"',
+    'partner names are listed by M895 only');
+select lives_ok(
+    pg_temp.ins('employment', jsonb_build_object('position', 'docent', 'record_id', (select id from rec where annex = 'A4'))),
+    'Bijlage 4: an employment row with only the functie, no start date');
+
+-- Issue 16.6: absence (sickness, maternity) is health data, with its ground, and the register says so
+select ok((select special and special_ground ~ 'AVG art. 9 lid 2b' from privacy.data_category where code = 'absence'),
+          'absence is a special category (health), with the legal ground of the employer''s sickness registration');
+select is((select special_categories->0->>'category' from privacy.processing where code = 'A2'), 'absence',
+          'the art. 30 register lists the special category of A2');
 
 select is((select count(*)::int from dossier.person_record), (select count(*)::int from privacy.processing_activity),
           'only the valid records were written');

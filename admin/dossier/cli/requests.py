@@ -54,16 +54,16 @@ def open_cmd(obj, kind, subject, annex, received, unverified, details, fmt) -> N
 
 @request.command("verify")
 @click.argument("request_id", type=int)
-@click.option("--on", type=DATE, default=None, help="the day the proof of identity arrived (default today)")
 @click.pass_obj
-def verify_cmd(obj, request_id, on) -> None:
-    """Record that the requester's identity is established: the term runs again (art. 13.2).
+def verify_cmd(obj, request_id) -> None:
+    """Record that the requester's identity is established today: the term runs again
+    (art. 13.2). The day is the database's, not the caller's.
 
-    Example: dossier request verify 7 --on 2026-11-10
+    Example: dossier request verify 7
     """
     with obj.connect() as conn:
-        lib.verify(conn, request_id, _d(on))
-        r = lib.show(conn, request_id, _d(on) or dt.date.today())
+        lib.verify(conn, request_id)
+        r = lib.show(conn, request_id, dt.date.today())
     click.echo(f"request {request_id}: identity verified; deadline {r['deadline']}")
 
 
@@ -134,25 +134,42 @@ def export_cmd(obj, request_id, fmt, output) -> None:
 @click.argument("request_id", type=int)
 @click.option("--decision", type=click.Choice(lib.DECISIONS), required=True)
 @click.option("--reason", required=True, help="the reasons for the decision (recorded; art. 13.7)")
-@click.option("--on", type=DATE, default=None, help="date of the decision (default today)")
+@click.option("--erase", multiple=True,
+              help="erasure: erase only this annex (A2) or annex and category (A2:absence); repeatable; "
+                   "default: everything no legal duty or running contract keeps")
+@click.option("--correction", default=None, help="rectification granted: the correction carried out (art. 13.5)")
+@click.option("--passed-on", "passed_on", multiple=True,
+              help="rectification granted: a recipient the correction was passed on to (AVG art. 19); repeatable")
+@click.option("--none-passed-on", is_flag=True, help="rectification granted: no recipient had the data")
+@click.option("--letter", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="erasure: write the decision letter (HTML) to this file")
 @format_option()
 @click.pass_obj
-def close_cmd(obj, request_id, decision, reason, on, fmt) -> None:
-    """Record the decision. A granted erasure deletes, in the same transaction, what no legal
-    duty keeps and reports per annex what was deleted and what was kept and why. A refused
-    objection or restriction lifts its restriction.
+def close_cmd(obj, request_id, decision, reason, erase, correction, passed_on, none_passed_on, letter, fmt) -> None:
+    """Record the decision, today (the database's date and login, never the caller's). A granted
+    erasure deletes, in the same transaction, what no legal hold, legal duty or running contract
+    keeps (or the parts --erase names) and reports per annex and part what was deleted and what
+    was kept and why. A granted rectification records the correction and its recipients. A
+    granted objection ends the processing; a refused objection or restriction lifts its restriction.
 
-    Example: dossier request close 7 --decision granted --reason "gegevens verwijderd voor zover geen bewaarplicht"
+    Example: dossier request close 7 --decision partly_granted --reason "deels" --erase A2:absence --letter b-7.html
     """
+    if none_passed_on and passed_on:
+        raise click.UsageError("--passed-on and --none-passed-on exclude each other")
+    recipients = [] if none_passed_on else (list(passed_on) or None)
     with obj.connect() as conn:
-        r = lib.close(conn, request_id, decision, reason, _d(on))
+        r = lib.close(conn, request_id, decision, reason, list(erase) or None, correction, recipients)
+        if letter:
+            with open(letter, "w", encoding="utf-8") as f:
+                f.write(lib.render_erasure_letter(conn, request_id) + "\n")
+            click.echo(f"wrote {letter}", err=True)
     if fmt == "json":  # one document: the request with the erasure's outcome inside
         emit_record(r, fmt)
         return
     outcome = r.pop("outcome")
     emit_record(r, fmt, title=f"request {request_id} closed")
     if outcome is not None:
-        emit(outcome, fmt, ["annex", "deleted", "kept", "why_kept"], title="erasure: per annex")
+        emit(outcome, fmt, ["annex", "part", "deleted", "kept", "why_kept"], title="erasure: per annex and part")
 
 
 @request.command("lift")

@@ -32,13 +32,16 @@ def retention() -> None:
 @click.pass_obj
 def plan_cmd(obj, as_of, fmt: str) -> None:
     """Per annex and rule: how many records are due on the date, how many a legal hold or a
-    pension matter keeps, and what falls due next. Changes nothing.
+    pension matter keeps, what falls due next, and how many detail rows with a term of their own
+    (A6 payouts, art. 14c) are past it. Each clock follows its facts (procedure end, employment
+    end, benefit or pension end, payout date). Changes nothing.
 
     Example: dossier retention plan --as-of 2027-01-01 --format json
     """
     with obj.connect() as conn:
         rows = lib.plan(conn, _date(as_of))
-    emit(rows, fmt, ["annex", "rule", "due", "kept_hold", "kept_pension", "next_due_on", "due_within_a_year"],
+    emit(rows, fmt, ["annex", "rule", "due", "kept_hold", "kept_pension", "next_due_on", "due_within_a_year",
+                     "details_due"],
          title=f"retention on {_date(as_of)}")
 
 
@@ -59,10 +62,12 @@ def run_cmd(obj, as_of, dry_run: bool, batch: int, fmt: str) -> None:
     day = _date(as_of)
     if dry_run:
         with obj.connect() as conn:
-            rows = [r for r in lib.plan(conn, day) if r["due"] or r["kept_hold"] or r["kept_pension"]]
+            rows = [r for r in lib.plan(conn, day)
+                    if r["due"] or r["kept_hold"] or r["kept_pension"] or r["details_due"]]
         emit([{"annex": r["annex"], "rule": r["rule"], "would_delete": r["due"], "kept_hold": r["kept_hold"],
-               "kept_pension": r["kept_pension"]} for r in rows], fmt,
-             ["annex", "rule", "would_delete", "kept_hold", "kept_pension"], title=f"dry run on {day}: nothing changed")
+               "kept_pension": r["kept_pension"], "would_delete_details": r["details_due"]} for r in rows], fmt,
+             ["annex", "rule", "would_delete", "kept_hold", "kept_pension", "would_delete_details"],
+             title=f"dry run on {day}: nothing changed")
         return
     r = lib.run(obj.connect, day, batch)
     emit(r["log"], fmt, ["annex", "rule", "action", "records", "audit_redacted"],
