@@ -190,4 +190,7 @@ def test_cron_jobs_are_scheduled_in_the_cron_database(cluster, template):
     assert jobs == {"dossier-expire-grants": "select privacy.expire_grants()",
                     "dossier-audit-partitions": "select audit.ensure_partitions(3)",
                     "dossier-retention": "call privacy.run_retention()",
-                    "dossier-audit-seal": "select audit.seal()"}
+                    "dossier-audit-seal": "select audit.seal()",
+                    "dossier-audit-retention": "select audit.drop_expired_partitions()",
+                    "dossier-server-log-retention": "select audit.remove_expired_logs()",
+                    "dossier-audit-reads": "select audit.collect_reads()"}

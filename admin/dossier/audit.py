@@ -1,12 +1,11 @@
 """Write audit (audit.change, audit.verify) and read audit (pgaudit lines in the csv server log).
 
 Reads: pgaudit object auditing logs every statement touching a relation dossier_auditor may
-SELECT (every personal-data table). `reads()` fetches the csv log through SQL (pg_ls_logdir,
-pg_read_file: a superuser or a member of pg_read_server_files), parses the AUDIT lines and names,
-per read, the login, the relation, the processing activity (the partition's annex, the annex the
-statement filters on, else the annexes the login's grants may read) and — where the statement
-names them — the subjects; a statement without a subject filter read every row its scope allowed,
-shown as subject "*".
+SELECT (every personal-data table). audit.collect_reads() (SQL, db/functions/1100_audit.sql)
+copies those lines from the csv log into audit.read incrementally, with the relation, the
+processing activity (the partition's annex, the annex the statement filters on, else the annexes
+the login's grants may read) and the subjects the statement named exactly, by literal or bound
+parameter; a statement that names none exactly read any row its scope allowed, shown as "*".
 """
 
 from __future__ import annotations
@@ -28,8 +27,6 @@ CSV_FIELDS = ["log_time", "user_name", "database_name", "process_id", "connectio
               "transaction_id", "error_severity", "sql_state_code", "message", "detail", "hint",
               "internal_query", "internal_query_pos", "context", "query", "query_pos", "location",
               "application_name", "backend_type", "leader_pid", "query_id"]
-ANNEX_RE = re.compile(r"annex\s*=\s*'(A[1-6]|FS|TP)'", re.I)
-SUBJECT_RE = re.compile(r"subject_id\s*(?:=\s*(\d+)|in\s*\(([\d,\s]+)\))", re.I)
 
 
 def change_log(conn: psycopg.Connection, subject: int | None = None, limit: int = 200) -> list[dict]:
@@ -130,37 +127,54 @@ def _log_lines(conn: psycopg.Connection, prefix: str = "AUDIT: ") -> list[dict]:
     return rows
 
 
+def collect_reads(conn: psycopg.Connection) -> int | None:
+    """Copy the new read lines of the server log into audit.read (pg_cron does so every five
+    minutes); how many, or None when this login may not read the server log."""
+    try:
+        with conn.transaction():
+            return conn.execute("select audit.collect_reads()").fetchone()[0]
+    except psycopg.errors.InsufficientPrivilege:
+        return None
+
+
 def reads(conn: psycopg.Connection, subject: int | None = None, login: str | None = None,
-          since: dt.date | None = None) -> list[dict]:
+          since: dt.date | None = None, limit: int = 200, unattributed: bool = False,
+          maintenance: bool = False) -> tuple[list[dict], int]:
+    """Reads of personal data from audit.read, newest first, and how many reads that named no
+    subject were left out (with --subject and not --unattributed). A read is listed under a
+    subject only when its statement named that subject exactly; "*" is any subject in the
+    login's scope. The product's own maintenance is left out unless asked for."""
+    collect_reads(conn)
     # the annexes a login could read through its grants: what a statement without an annex
     # filter touched (Logboek Dataverwerkingen: name the processing activity)
-    may_read = {login_: annexes for login_, annexes in conn.execute(
-        """select g.login, string_agg(distinct r.annex, ',' order by r.annex)
-             from privacy.role_grant g join privacy.access_rule r on r.role = g.role and r.can_read
-            group by g.login""")}
-    out = []
-    for row in _log_lines(conn):
-        fields = next(csv.reader(io.StringIO(row["message"][len("AUDIT: "):])))
-        if len(fields) < 8 or fields[0] != "OBJECT" or fields[3] != "READ":
-            continue
-        relation, statement = fields[6], fields[7]
-        when = row["log_time"]
-        if since and when[:10] < since.isoformat():
-            continue
-        if login and row["user_name"] != login:
-            continue
-        part = re.search(r"person_record_(a[1-6]|fs|tp)$", relation)
-        annex = (part.group(1).upper() if part else
-                 m.group(1).upper() if (m := ANNEX_RE.search(statement)) else
-                 may_read.get(row["user_name"], "*"))
-        m = SUBJECT_RE.search(statement)
-        subjects = ([m.group(1)] if m.group(1) else [s.strip() for s in m.group(2).split(",")]) if m else ["*"]
-        if subject is not None and str(subject) not in subjects and subjects != ["*"]:
-            continue
-        out.append({"at": when, "login": row["user_name"], "database": row["database_name"],
-                    "relation": relation, "annex": annex, "subjects": ",".join(subjects),
-                    "application": row.get("application_name"), "statement": statement})
-    return out
+    where = ["r.database_name = current_database()"]
+    args: dict = {"limit": limit}
+    if not maintenance:
+        where.append("not r.maintenance")
+    if login:
+        where.append("r.login = %(login)s")
+        args["login"] = login
+    if since:
+        where.append("r.at >= %(since)s::date")
+        args["since"] = since
+    base = " and ".join(where)
+    skipped = 0
+    if subject is not None:
+        args["subject"] = subject
+        cond = "(r.subject_ids @> array[%(subject)s::bigint]" + (" or r.subject_ids is null)" if unattributed else ")")
+        if not unattributed:
+            skipped = conn.execute(f"select count(*) from audit.read r where {base} and r.subject_ids is null",
+                                   args).fetchone()[0]
+        base += " and " + cond
+    rows = conn.cursor(row_factory=dict_row).execute(
+        f"""select r.at, r.login, r.database_name as database, r.relation,
+                   coalesce(r.annex, (select string_agg(distinct a.annex, ',' order by a.annex)
+                                        from privacy.role_grant g join privacy.access_rule a
+                                          on a.role = g.role and a.can_read where g.login = r.login), '*') as annex,
+                   coalesce(array_to_string(r.subject_ids, ','), '*') as subjects,
+                   r.application_name as application, r.statement
+              from audit.read r where {base} order by r.at desc, r.id desc limit %(limit)s""", args).fetchall()
+    return rows, skipped
 
 
 # -- digests outside the database (issue 15.2) --------------------------------------------------

@@ -546,7 +546,8 @@ comment on function audit.erasure_traces() is
     'The erasure letter''s statement of where traces remain and for how long (issue 15.4).';
 
 -- Logs forget too (issue 15.4): remove the server log files (csv and stderr) last written more
--- than server_log_retention_days before p_as_of, never the file being written. Run daily by
+-- than server_log_retention_days before p_as_of, never the file being written, and a csv file
+-- only once audit.collect_reads() has copied its reads. Run daily by
 -- pg_cron as the superuser (db/policies/1900_cron.sql): pg_file_unlink (adminpack, V1601) is a
 -- superuser's; invoker, so no application role can call it usefully.
 create or replace function audit.remove_expired_logs(p_as_of timestamptz default pg_catalog.now()) returns integer
@@ -560,8 +561,10 @@ declare
     keep interval := pg_catalog.make_interval(days => (select s.value::integer from privacy.setting s
                                                          where s.key = 'server_log_retention_days'));
 begin
+    perform audit.collect_reads();   -- the facts the read audit needs, first
     for f in select l.name from pg_catalog.pg_ls_logdir() l
-              where l.modification < p_as_of - keep and (l.name like '%.csv' or l.name like '%.log')
+              where l.modification < p_as_of - keep and (l.name like '%.log'
+                    or (l.name like '%.csv' and exists (select from audit.read_file r where r.name = l.name)))
               order by l.name
     loop
         if dir || '/' || f.name in (coalesce(pg_catalog.pg_current_logfile('csvlog'), ''),
@@ -578,6 +581,175 @@ $$;
 comment on function audit.remove_expired_logs(timestamptz) is
     'Remove server log files older than server_log_retention_days (issue 15.4); returns how many.';
 
+-- The read audit as facts (V1602; issue 18.8, 17.8). Reads are attributed to subjects exactly or
+-- not at all: a statement names its subjects only by one `subject_id = N` or `subject_id in (N,
+-- …)` (a literal, or a bound parameter whose logged value is an integer) and nothing that could
+-- widen it (or, not, union, <>, a second mention); string literals and comments are masked first
+-- so that text cannot pose as a filter. Anything else is "any subject in the login's scope"
+-- (null), never someone else's.
+create or replace function audit.mask_literals(p_statement text) returns text
+    language sql immutable security invoker
+    set search_path = pg_catalog, pg_temp
+as $$
+    select pg_catalog.regexp_replace(pg_catalog.regexp_replace(pg_catalog.regexp_replace(p_statement,
+               '''(?:[^'']|'''')*''', '''?''', 'g'),   -- 'string' -> '?'
+           '/\*.*?\*/', ' ', 'g'),                   -- /* comment */
+           '--[^\n]*', ' ', 'g')                      -- -- comment
+$$;
+comment on function audit.mask_literals(text) is 'A statement with its string literals masked and comments removed.';
+
+create or replace function audit.read_subjects(p_statement text, p_params text[]) returns bigint[]
+    language plpgsql immutable security invoker
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    s text := pg_catalog.lower(audit.mask_literals(p_statement));
+    m text[];
+    v text;
+    found bigint[] := '{}';
+begin
+    if s !~ 'subject_id' or s ~ 'subject_id.*subject_id' or s ~ '\$[a-z_]*\$'
+       or s ~ '\m(or|not|union|except|intersect|any|some|all|between)\M|<>|!=|<|>' then
+        return null;
+    end if;
+    m := pg_catalog.regexp_match(s, 'subject_id\s*=\s*(\d+|\$\d+)\s*(?:\)|;|$|\m(?:and|order|limit|group|for|offset)\M)');
+    if m is null then
+        m := pg_catalog.regexp_match(s, 'subject_id\s+in\s*\(\s*((?:\d+|\$\d+)(?:\s*,\s*(?:\d+|\$\d+))*)\s*\)');
+    end if;
+    if m is null then
+        return null;
+    end if;
+    foreach v in array pg_catalog.regexp_split_to_array(m[1], '\s*,\s*') loop
+        if v like '$%' then
+            v := p_params[pg_catalog.substr(v, 2)::integer];
+        end if;
+        if v is null or v !~ '^\d{1,18}$' then
+            return null;
+        end if;
+        found := found || v::bigint;
+    end loop;
+    return found;
+end
+$$;
+comment on function audit.read_subjects(text, text[]) is
+    'The subjects a read statement names exactly (literals or parameters), or null: any subject in scope.';
+
+-- The annex read: the partition's, else one exact `annex = 'X'` filter, else null.
+create or replace function audit.read_annex(p_relation text, p_statement text, p_params text[]) returns text
+    language plpgsql immutable security invoker
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    s text := pg_catalog.lower(pg_catalog.regexp_replace(pg_catalog.regexp_replace(p_statement,
+                  '/\*.*?\*/', ' ', 'g'), '--[^\n]*', ' ', 'g'));
+    m text[];
+begin
+    m := pg_catalog.regexp_match(p_relation, 'person_record_(a[1-6]|fs|tp)$');
+    if m is not null then
+        return pg_catalog.upper(m[1]);
+    end if;
+    if s ~ 'annex.*annex' or s ~ '\m(or|not|union|except|intersect|any|in)\M|<>|!=' then
+        return null;
+    end if;
+    m := pg_catalog.regexp_match(s, 'annex\s*=\s*(''(?:a[1-6]|fs|tp)''|\$\d+)');
+    if m is null then
+        return null;
+    end if;
+    return pg_catalog.upper(case when m[1] like '$%' then p_params[pg_catalog.substr(m[1], 2)::integer]
+                                 else pg_catalog.btrim(m[1], '''') end);
+end
+$$;
+comment on function audit.read_annex(text, text, text[]) is
+    'The annex a read touched (partition or exact filter), or null: any the login''s grants allow.';
+
+-- One pgaudit OBJECT READ message: relation, statement, parameters (pgaudit's csv fields).
+create or replace function audit.parse_read(p_message text)
+    returns table (relation text, statement text, params text[])
+    language sql immutable security invoker
+    set search_path = pg_catalog, pg_temp
+as $$
+    with m as (
+        select pg_catalog.regexp_match(p_message,
+                   '^AUDIT: OBJECT,[0-9]+,[0-9]+,READ,[^,]*,[^,]*,([^,]*),("(?:[^"]|"")*"|[^,]*),(.*)$') as f),
+    u as (
+        select f[1] as rel,
+               case when f[2] like '"%' then pg_catalog.replace(pg_catalog.substr(f[2], 2, pg_catalog.length(f[2]) - 2), '""', '"')
+                    else f[2] end as stmt,
+               case when f[3] like '"%' then pg_catalog.replace(pg_catalog.substr(f[3], 2, pg_catalog.length(f[3]) - 2), '""', '"')
+                    else f[3] end as plist
+          from m where f is not null)
+    select u.rel, u.stmt,
+           case when u.plist in ('<none>', '<not logged>', '') then '{}'::text[]
+                else (select pg_catalog.array_agg(case when x[1] like '"%'
+                                                      then pg_catalog.replace(pg_catalog.substr(x[1], 2, pg_catalog.length(x[1]) - 2), '""', '"')
+                                                      else x[1] end order by o)
+                        from pg_catalog.regexp_matches(u.plist || ',', '("(?:[^"]|"")*"|[^,]*),', 'g') with ordinality r(x, o))
+           end
+      from u
+$$;
+comment on function audit.parse_read(text) is 'The relation, statement and parameters of a pgaudit OBJECT READ line.';
+
+-- Copy the reads from the server's csv log files into audit.read, incrementally: files no longer
+-- written are read once (audit.read_file), the current one each time (lines already copied are
+-- skipped by their session id and line number). Parameters are used to attribute the read and
+-- then dropped; string literals are masked. Run by pg_cron every five minutes as the superuser,
+-- and by `dossier audit reads` when a superuser calls it; invoker: COPY from a server file needs
+-- pg_read_server_files, which no application role has.
+create or replace function audit.collect_reads() returns integer
+    language plpgsql volatile security invoker
+    set search_path = pg_catalog, pg_temp
+as $$
+declare
+    f record;
+    dir text := pg_catalog.current_setting('log_directory');
+    base text;
+    current_file text := pg_catalog.coalesce(pg_catalog.pg_current_logfile('csvlog'), '');
+    n integer := 0;
+    got integer;
+begin
+    base := case when dir like '/%' then dir else pg_catalog.current_setting('data_directory') || '/' || dir end;
+    create temp table if not exists dossier_csvlog (
+        log_time text, user_name text, database_name text, process_id text, connection_from text, session_id text,
+        session_line_num text, command_tag text, session_start_time text, virtual_transaction_id text,
+        transaction_id text, error_severity text, sql_state_code text, message text, detail text, hint text,
+        internal_query text, internal_query_pos text, context text, query text, query_pos text, location text,
+        application_name text, backend_type text, leader_pid text, query_id text) on commit drop;
+    for f in select l.name from pg_catalog.pg_ls_logdir() l
+              where l.name like '%.csv' and not exists (select from audit.read_file r where r.name = l.name)
+              order by l.name
+    loop
+        truncate pg_temp.dossier_csvlog;
+        begin
+            execute pg_catalog.format('copy pg_temp.dossier_csvlog from %L with (format csv)', base || '/' || f.name);
+        exception when bad_copy_file_format then
+            continue;   -- a line half written: the next run reads the file again
+        end;
+        insert into audit.read (at, login, database_name, relation, annex, subject_ids, statement, application_name,
+                                maintenance, session_id, session_line)
+        select l.log_time::timestamptz, l.user_name, l.database_name, p.relation,
+               audit.read_annex(p.relation, p.statement, p.params), audit.read_subjects(p.statement, p.params),
+               audit.mask_literals(p.statement), l.application_name,
+               -- the product's own work: pg_cron's jobs, and the dossier command run by a superuser
+               l.backend_type like 'pg_cron%' or l.user_name = 'dossier_cron'
+                   or (l.application_name = 'dossier'
+                       and l.user_name in (select r.rolname from pg_catalog.pg_roles r where r.rolsuper)),
+               l.session_id, l.session_line_num::bigint
+          from pg_temp.dossier_csvlog l
+         cross join lateral audit.parse_read(l.message) p
+         where l.message like 'AUDIT: OBJECT,%'
+        on conflict (session_id, session_line) do nothing;
+        get diagnostics got = row_count;
+        n := n + got;
+        if dir || '/' || f.name <> current_file then
+            insert into audit.read_file (name) values (f.name) on conflict do nothing;
+        end if;
+    end loop;
+    return n;
+end
+$$;
+comment on function audit.collect_reads() is
+    'Copy pgaudit''s read lines from the server log into audit.read (no values kept); returns how many.';
+
 delete from privacy.object_audience where defined_in = '1100_audit';
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in) values
     ('audit', 'redact_subject(bigint)', 'dossier_retention', 'EXECUTE', '1100_audit'),
@@ -592,7 +764,7 @@ insert into privacy.object_audience (schema_name, object_name, role, privilege, 
 -- the privacy officer reads audit metadata, not payloads (contract §3), and the controls' history
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
 select 'audit', t, 'privacy_officer', 'SELECT', '1100_audit'
-  from unnest(array['change_metadata', 'chain', 'dropped_partition', 'control_change']) t;
+  from unnest(array['change_metadata', 'chain', 'dropped_partition', 'control_change', 'read']) t;
 -- pgaudit object auditing: statements reading what dossier_auditor may read are logged
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
 select 'dossier', pt.table_name, 'dossier_auditor', 'SELECT', '1100_audit' from privacy.personal_table pt;

@@ -31,7 +31,7 @@ select session_user, 'dossier_migrate', 'applied', 'INSERT', p, s, sha256(s || c
          where not exists (select from audit.change c
                             where c.schema_name = 'dossier_migrate' and c.table_name = 'applied'
                               and c.payload ->> 'name' = a.name
-                              and case jsonb_typeof(c.payload -> 'checksum')   -- an update: [old, new]
-                                       when 'array' then c.payload -> 'checksum' ->> 1
+                              and case when jsonb_typeof(c.payload -> 'checksum') = 'array'  -- an update: [old, new]
+                                       then c.payload -> 'checksum' ->> 1
                                        else c.payload ->> 'checksum' end = a.checksum)
          order by a.applied_at, a.name) x;

@@ -36,6 +36,8 @@ begin
     -- logs forget too (issue 15.4): daily, remove server log files older than
     -- server_log_retention_days (pg_file_unlink: the superuser that schedules this)
     perform cron.schedule('dossier-server-log-retention', '50 3 * * *', 'select audit.remove_expired_logs()');
+    -- the read audit's facts out of the server log (V1602), every five minutes, as the superuser
+    perform cron.schedule('dossier-audit-reads', '*/5 * * * *', 'select audit.collect_reads()');
     perform cron.schedule_in_database('dossier-retention', '30 2 * * *', 'call privacy.run_retention()',
                                       pg_catalog.current_database(), 'dossier_cron', true);
 end

@@ -157,18 +157,27 @@ def audit_verify(obj, no_seal: bool, digests: tuple[str, ...], public_key: str |
 
 
 @audit.command("reads")
-@click.option("--subject", type=int, default=None, help="reads that may have included this subject")
+@click.option("--subject", type=int, default=None, help="reads whose statement named this subject")
+@click.option("--unattributed", is_flag=True, help="with --subject: also the reads that named no subject (*)")
 @click.option("--login", default=None, help="reads by this login")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="from this date")
+@click.option("--limit", type=click.IntRange(1, 100000), default=200, show_default=True)
+@click.option("--maintenance", is_flag=True, help="include the product's own work (pg_cron jobs, dossier as superuser)")
 @format_option()
 @click.pass_obj
-def audit_reads(obj, subject: int | None, login: str | None, since, fmt: str) -> None:
-    """Who read whose data when, from pgaudit's lines in the csv server log: login, relation,
-    processing activity (annex) and the subjects the statement named (* = every row in scope).
+def audit_reads(obj, subject: int | None, unattributed: bool, login: str | None, since, limit: int,
+                maintenance: bool, fmt: str) -> None:
+    """Who read whose data when, from pgaudit's lines in the csv server log (copied into
+    audit.read): login, relation, processing activity (annex) and the subjects the statement
+    named exactly, by literal or parameter (* = any subject in the login's scope).
 
-    Example: dossier audit reads --login j.jansen --since 2026-11-01
+    Example: dossier audit reads --subject 42 --since 2026-11-01 --limit 50
     """
     with obj.connect() as conn:
-        rows = lib.reads(conn, subject, login, since.date() if since else None)
+        rows, skipped = lib.reads(conn, subject, login, since.date() if since else None, limit, unattributed,
+                                  maintenance)
     emit(rows, fmt, ["at", "login", "database", "relation", "annex", "subjects", "application", "statement"],
          title="reads of personal data (pgaudit)")
+    if skipped and fmt == "table":
+        click.echo(f"{skipped} reads named no subject (any subject in the login's scope): --unattributed lists them",
+                   err=True)
