@@ -703,7 +703,7 @@ declare
     f record;
     dir text := pg_catalog.current_setting('log_directory');
     base text;
-    current_file text := pg_catalog.coalesce(pg_catalog.pg_current_logfile('csvlog'), '');
+    current_file text := coalesce(pg_catalog.pg_current_logfile('csvlog'), '');
     n integer := 0;
     got integer;
 begin
