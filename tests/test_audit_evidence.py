@@ -388,3 +388,15 @@ def test_the_rehash_migration_turns_a_legacy_chain_into_a_whole_entry_chain(clus
     # legacy redacted hashes are blinded: the unsalted hash of the old payload is gone
     assert demo_admin.execute("select count(*) from audit.change where subject_id = %s and salt is null "
                               "and payload is null", (subject,)).fetchone()[0] > 0
+
+
+def test_the_privacy_officer_takes_a_digest_without_reading_payloads(cluster, demo_db, logins, tmp_path):
+    several_seals(logins.admin, 1)
+    key, pub = keys(tmp_path)
+    logins.grant("Digest_Fenna", "privacy_officer", "DEMO-EDU", reason="digests")
+    fg = cluster.dsn(demo_db, user="Digest_Fenna")
+    d = digest(fg, key, tmp_path / "fg.json")
+    body = json.loads(open(d).read())["digest"]
+    assert body["database"]["name"] == demo_db and len(body["chain_hash"]) == 64
+    rc, out, err = verify(cluster.dsn(demo_db), "--digest", d, "--public-key", pub)
+    assert rc == 0, out + err
