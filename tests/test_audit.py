@@ -150,21 +150,21 @@ def test_append_only_for_everyone_the_owner_included(logins):
 @pytest.mark.parametrize("tamper, expect", [
     ("update audit.change set payload = jsonb_set(payload, '{surname}', '\"Vals\"') "
      "where id = (select min(id) from audit.change where table_name = 'person_record')", "payload does not match"),
-    ("delete from audit.change where id = (select min(id) + 5 from audit.change)", "deleted, inserted or reordered"),
+    ("delete from audit.change where id = (select min(id) + 5 from audit.change)", "was deleted"),
     ("insert into audit.change (current_user_name, table_name, operation, payload, payload_hash, txid) "
      "values ('mallory', 'absence', 'INSERT', '{}', sha256('{}'), 424242)", "out of band"),
     # into a range already sealed
     ("insert into audit.change (current_user_name, table_name, operation, payload, payload_hash, txid) "
      "select 'mallory', 'absence', 'INSERT', '{}', sha256('{}'), min(txid) from audit.change",
-     "deleted, inserted or reordered"),
+     "was inserted into the range of seal"),
     ("update audit.change set payload = jsonb_set(payload, '{surname}', '\"Vals\"'), "
      "payload_hash = sha256(convert_to(jsonb_set(payload, '{surname}', '\"Vals\"')::text, 'UTF8')) "
-     "where id = (select min(id) from audit.change where table_name = 'person_record')", "deleted, inserted or reordered"),
+     "where id = (select min(id) from audit.change where table_name = 'person_record')", "was modified after seal"),
     ("with a as (select id, payload, payload_hash from audit.change where id in (select min(id) from audit.change)),"
      " b as (select id, payload, payload_hash from audit.change where id in (select min(id) + 1 from audit.change)) "
      "update audit.change c set payload = case when c.id = a.id then b.payload else a.payload end, "
      "payload_hash = case when c.id = a.id then b.payload_hash else a.payload_hash end from a, b "
-     "where c.id in (a.id, b.id)", "reordered"),
+     "where c.id in (a.id, b.id)", "was modified after seal"),
     ("update audit.chain set entries_hash = sha256('x') where seq = 1", "chain link altered"),
     # the tail of the chain: the next seal would make the link again, the server log keeps it
     ("delete from audit.chain where seq = (select max(seq) from audit.chain)", "missing from the chain"),

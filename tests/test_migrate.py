@@ -191,5 +191,9 @@ def test_cron_jobs_are_scheduled_in_the_cron_database(cluster, template):
                     "dossier-audit-partitions": "select audit.ensure_partitions(3)",
                     "dossier-retention": "call privacy.run_retention()",
                     "dossier-audit-seal": "select audit.seal()",
+                    "dossier-scope-day": "select privacy.turn_scope_day()",
                     "dossier-watchdog": "select count(*) from privacy.watchdog()",
-                    "dossier-tidy-trial-logins": "select privacy.tidy_trial_logins()"}
+                    "dossier-tidy-trial-logins": "select privacy.tidy_trial_logins()",
+                    "dossier-audit-retention": "select audit.drop_expired_partitions()",
+                    "dossier-server-log-retention": "select audit.remove_expired_logs()",
+                    "dossier-audit-reads": "select audit.collect_reads()"}

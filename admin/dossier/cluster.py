@@ -200,7 +200,11 @@ class Cluster:
             "logging_collector = on",
             "log_destination = 'csvlog'",
             "log_directory = 'log'",
-            "log_filename = 'postgresql-%Y-%m-%d.log'",
+            # a new file per day and per rotation (pg_rotate_logfile): audit.remove_expired_logs() removes
+            # whole files older than server_log_retention_days (issue 15.4), never the one being written
+            "log_filename = 'postgresql-%Y-%m-%d_%H%M%S.log'",
+            "log_rotation_age = '1d'",
+            "log_rotation_size = 0",
             "log_file_mode = 0600",
             "timezone = 'UTC'",
             # read audit (pgaudit object auditing): statements touching relations that

@@ -11,6 +11,8 @@ import datetime as dt
 import psycopg
 from psycopg.rows import dict_row
 
+from .audit import retention_status as audit_retention_status
+
 JOB = "dossier-retention"
 STALE_AFTER = dt.timedelta(hours=26)
 
@@ -62,8 +64,11 @@ def status(conn: psycopg.Connection) -> dict:
     failures = [r for r in runs or [] if r["status"] == "failed"]
     runs_logged = cur.execute("select id, as_of, started_at, finished_at, status, run_by from privacy.retention_run "
                               "order by id desc limit 5").fetchall()
+    audit_job = audit_retention_status(conn)  # the monthly audit retention job (admin/dossier/audit.py)
+    if audit_job["problem"]:
+        problems.append(audit_job["problem"])
     return {"job": job, "runs": runs or [], "failures": failures, "retention_runs": runs_logged,
-            "problems": problems, "ok": not problems}
+            "audit_retention": audit_job, "problems": problems, "ok": not problems}
 
 
 def hold_add(conn: psycopg.Connection, subject: int, reason: str, annex: str | None) -> int:

@@ -93,6 +93,7 @@ def status_cmd(obj, fmt: str) -> None:
         emit(s["runs"], fmt, ["runid", "status", "start_time", "end_time", "return_message"], title="last job runs")
         emit(s["retention_runs"], fmt, ["id", "as_of", "started_at", "finished_at", "status", "run_by"],
              title="retention runs")
+        emit_record(s["audit_retention"], fmt, title="audit retention (monthly)")
         for p in s["problems"]:
             click.echo(f"PROBLEM: {p}", err=True)
         if s["ok"]:
