@@ -35,7 +35,7 @@ SUMMARY = ("rows_read", "inserted", "updated", "unchanged", "left_count", "units
 MAX_LINE = 64 * 1024
 MAX_COLUMNS = 64
 MAX_PROBLEMS = 1000
-EXCERPT = 40
+EXCERPT = 24
 # new units one feed may create unless --max-new-units says otherwise (the demo feed makes 52)
 MAX_NEW_UNITS = 100
 
