@@ -18,10 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
-from psycopg.rows import dict_row
-
 FIELDS = ("person_id", "surname", "prefix", "initials", "first_names", "partner_surname", "partner_prefix",
           "salutation", "title_before", "title_after", "gender", "birth_date", "birth_place", "email",
           "start_date", "end_date", "function", "kolom", "directie", "afdeling", "team")
@@ -221,13 +217,17 @@ select case when exists (select from found) then
 """
 
 
-def import_hr(conn: psycopg.Connection, path: Path, org: str, into: str = "TP", full: bool = False,
+def import_hr(conn, path: Path, org: str, into: str = "TP", full: bool = False,
               dry_run: bool = False, encoding: str | None = None,
               progress: Callable[[str, int], None] | None = None, max_new_units: int = MAX_NEW_UNITS) -> dict:
     """Import one feed in one transaction; returns the counts (with dry_run, what would happen).
     Raises FeedError listing every problem when any row is invalid, or when the feed would
     create more than max_new_units units (nothing written). progress(phase, rows) is called
     while rows are read and once as each later phase starts ("checking", "merging")."""
+    import psycopg  # here, not at the top: `dossier --help` reads this module's limits only
+    from psycopg import sql
+    from psycopg.rows import dict_row
+
     problems: list[Problem] = []
     counts = {"problems": 0}
     with conn.transaction() as tx:

@@ -5,17 +5,44 @@ Exit status: 0 on success, 1 when a check finds a problem or an operation fails,
 
 from __future__ import annotations
 
+import importlib.util
 import sys
+import types
 from dataclasses import dataclass
 
 import click
-import psycopg
 
 from ..cluster import ClusterError
-from ..migrate import MigrationError
 
-# Errors that become one clear line (a traceback only with --debug).
-EXPECTED = (ClusterError, MigrationError, psycopg.Error, OSError, ValueError)
+# The processing activities' codes (Bijlage 1-6, FS, TP = M895; README "Codes"), one list for
+# every --annex option.
+ANNEXES = ("A1", "A2", "A3", "A4", "A5", "A6", "FS", "TP")
+
+
+
+def lazy(name: str):
+    """The module `name`, imported when one of its attributes is first used (importlib's
+    LazyLoader): `dossier --help` and `dossier status` load no database driver, no parser and
+    no Faker they do not use (bench/bench_startup.py)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def expected_errors() -> tuple[type[BaseException], ...]:
+    """Errors that become one clear line (a traceback only with --debug). A module's errors can
+    only have been raised once it is loaded, so only loaded modules are asked (a lazy one not yet
+    used is of a subclass of ModuleType, and asking would load it)."""
+    found: list[type[BaseException]] = [ClusterError, OSError, ValueError]
+    for module, name in (("psycopg", "Error"), ("dossier.migrate", "MigrationError")):
+        if type(sys.modules.get(module)) is types.ModuleType:
+            found.append(getattr(sys.modules[module], name))
+    return tuple(found)
 
 
 @dataclass
@@ -23,7 +50,7 @@ class Context:
     dsn: str | None
     debug: bool
 
-    def connect(self, **kw) -> psycopg.Connection:
+    def connect(self, **kw):
         from ..conn import connect
 
         return connect(self.dsn, **kw)
@@ -33,14 +60,16 @@ class Shell(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except EXPECTED as e:
-            if ctx.obj and ctx.obj.debug:
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as e:
+            if not isinstance(e, expected_errors()) or (ctx.obj and ctx.obj.debug):
                 raise
             msg = str(e).strip() or e.__class__.__name__
-            if isinstance(e, psycopg.Error) and e.diag.message_primary:
+            if hasattr(e, "diag") and hasattr(e, "sqlstate") and e.diag.message_primary:  # psycopg.Error
                 msg = e.diag.message_primary + (
                     f" (SQLSTATE {e.sqlstate})" if e.sqlstate else "")
-            if not isinstance(e, ClusterError | MigrationError):
+            if type(e).__name__ not in ("ClusterError", "MigrationError"):
                 msg = " ".join(msg.split())  # libpq's messages span lines: one line here
             raise click.ClickException(msg) from None
 

@@ -9,14 +9,12 @@ import shutil
 import subprocess
 
 import click
-from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from .. import access
 from ..cluster import pg_bindir
-from ..conn import resolve_dsn
-from . import cli
+from . import cli, lazy
 from .output import emit, format_option
+
+access = lazy("dossier.access")
 
 REGISTER_COLUMNS = ["login", "role", "unit_code", "valid_from", "valid_until", "reason", "in_force",
                     "granted_by", "granted_at"]
@@ -115,6 +113,11 @@ def psql_as(obj, role: str, unit: str | None, subject: int | None) -> None:
 
     Example: dossier psql --as school_manager --unit DEMO-EDU-S1
     """
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    from ..conn import resolve_dsn
+
     login = f"try_{role}_{secrets.token_hex(3)}"
     with obj.connect() as conn:
         if unit is None:

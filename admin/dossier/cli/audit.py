@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
-from .. import audit as lib
-from . import cli
+from . import cli, lazy
 from .output import emit, format_option
+
+lib = lazy("dossier.audit")
 
 
 @cli.group()

@@ -6,9 +6,10 @@ import time
 
 import click
 
-from .. import demo as demo_lib
-from . import cli
+from . import cli, lazy
 from .output import emit_record, format_option
+
+demo_lib = lazy("dossier.demo")  # Faker: loaded by the commands that use it
 
 
 @cli.group()
@@ -33,7 +34,7 @@ def demo_load(obj) -> None:
 @demo.command("generate")
 @click.option("--persons", type=click.IntRange(1, 10_000_000), required=True,
               help="how many synthetic people to add")
-@click.option("--org", default=demo_lib.EDU, show_default=True, help="organisation unit code")
+@click.option("--org", default="DEMO-EDU", show_default=True, help="organisation unit code")
 @click.option("--absences", type=click.IntRange(0, 100), default=10, show_default=True,
               help="absence rows per person")
 @format_option()

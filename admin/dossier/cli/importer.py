@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from .. import importer as lib
-from . import cli
+from . import cli, lazy
 from .output import emit, emit_record, format_option
+
+lib = lazy("dossier.importer")
 
 
 def _encoding(ctx, param, value: str | None) -> str | None:

@@ -7,9 +7,10 @@ import sys
 
 import click
 
-from .. import requests as lib
-from . import cli
+from . import ANNEXES, cli, lazy
 from .output import emit, emit_record, format_option, to_json
+
+lib = lazy("dossier.requests")
 
 DATE = click.DateTime(["%Y-%m-%d"])
 LIST_COLUMNS = ["id", "subject_id", "kind", "annex", "received_on", "deadline", "status", "suspended_days",
@@ -32,7 +33,7 @@ def request() -> None:
 @request.command("open")
 @click.option("--type", "kind", type=click.Choice(lib.KINDS), required=True, help="what the subject asks")
 @click.option("--subject", type=int, required=True, help="the data subject's id (dossier.subject)")
-@click.option("--annex", type=click.Choice(["A1", "A2", "A3", "A4", "A5", "A6", "FS", "TP"]), default=None,
+@click.option("--annex", type=click.Choice(ANNEXES), default=None,
               help="objection, restriction or erasure for this processing activity only")
 @click.option("--received", type=DATE, default=None, help="date of receipt (default today); the deadline counts from it")
 @click.option("--unverified", is_flag=True,
