@@ -1,4 +1,4 @@
-"""The HR importer feed (contract §5; 000 "via een koppeling, de HR-importer").
+"""The HR importer feed (docs/feed.md; 000 "via een koppeling, de HR-importer").
 
 Python reads the file (encoding, BOM, delimiter, header) and streams its rows with COPY into a
 staging table; SQL does the rest in the same transaction, as `dossier_importer`: every row is

@@ -84,8 +84,11 @@ def status(conn: psycopg.Connection) -> dict:
 
 
 def hold_add(conn: psycopg.Connection, subject: int, reason: str, annex: str | None) -> int:
-    return conn.execute("insert into privacy.legal_hold (subject_id, annex, reason) values (%s, %s, %s) "
-                        "returning id", (subject, annex, reason)).fetchone()[0]
+    try:
+        return conn.execute("insert into privacy.legal_hold (subject_id, annex, reason) values (%s, %s, %s) "
+                            "returning id", (subject, annex, reason)).fetchone()[0]
+    except psycopg.errors.ForeignKeyViolation:
+        raise ValueError(f"no data subject {subject}") from None
 
 
 def hold_remove(conn: psycopg.Connection, hold: int, reason: str) -> None:

@@ -5,7 +5,10 @@ Exit status: 0 on success, 1 when a check finds a problem or an operation fails,
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
+import inspect
+import re
 import sys
 import types
 from dataclasses import dataclass
@@ -18,6 +21,26 @@ from ..cluster import ClusterError
 # every --annex option.
 ANNEXES = ("A1", "A2", "A3", "A4", "A5", "A6", "FS", "TP")
 
+
+
+class Date(click.ParamType):
+    """A calendar date YYYY-MM-DD; 2030-02-30 is refused as a day that does not exist (not as
+    a wrong format). The value is a datetime at midnight, as click.DateTime gives."""
+
+    name = "DATE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.datetime):
+            return value
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+            self.fail(f"{value!r} is not a date of the form YYYY-MM-DD", param, ctx)
+        try:
+            return dt.datetime.combine(dt.date.fromisoformat(value), dt.time())
+        except ValueError:
+            self.fail(f"{value!r} is not a date: that day does not exist", param, ctx)
+
+
+DATE = Date()
 
 
 def lazy(name: str):
@@ -56,7 +79,38 @@ class Context:
         return connect(self.dsn, **kw)
 
 
-class Shell(click.Group):
+# an "Example:" paragraph of a docstring is shown as written (Click's \b), never re-wrapped
+_EXAMPLE = re.compile(r"(?m)(?<!\x08\n)^Example:")
+# a sentence ends at a full stop before a capital: "Art. 9.2: who holds …" is one sentence
+_SENTENCE_END = re.compile(r"\.(?=\s+[A-Z])|\.?$")
+
+
+class HelpText:
+    """Help as written: the listing shows each command's whole first sentence (wrapped, not cut
+    at the first full stop), and examples keep their lines."""
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        if self.short_help:
+            return self.short_help
+        first = " ".join(inspect.cleandoc(self.help or "").partition("\f")[0].split("\n\n")[0].split())
+        return first[:_SENTENCE_END.search(first).start()]
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        text = _EXAMPLE.sub("\b\nExample:", inspect.cleandoc(self.help or "").partition("\f")[0])
+        if text:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(text)
+
+
+class Command(HelpText, click.Command):
+    pass
+
+
+class Shell(HelpText, click.Group):
+    command_class = Command
+    group_class = type  # subgroups are Shells too: the same help and the same errors
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)

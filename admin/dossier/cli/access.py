@@ -11,7 +11,7 @@ import subprocess
 import click
 
 from ..cluster import pg_bindir
-from . import cli, lazy
+from . import DATE, cli, lazy
 from .output import emit, format_option
 
 access = lazy("dossier.access")
@@ -26,7 +26,7 @@ HISTORY_COLUMNS = ["id", "login", "role", "unit_code", "valid_from", "valid_unti
 @click.argument("login")
 @click.argument("role")
 @click.option("--unit", required=True, metavar="CODE", help="unit whose subtree the grant covers")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--until", type=DATE, default=None,
               help="last day the grant works (interns); it stops working after that day by itself")
 @click.option("--reason", default=None, help="why (default: the role's Annex 7 motivation)")
 @click.option("--subject", type=int, default=None, help="employee_self only: the subject id the login is")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import cli, lazy
+from . import DATE, cli, lazy
 from .output import emit, format_option
 
 lib = lazy("dossier.audit")
@@ -73,7 +73,7 @@ def audit_verify(obj, no_seal: bool, fmt: str) -> None:
 @audit.command("reads")
 @click.option("--subject", type=int, default=None, help="reads that may have included this subject")
 @click.option("--login", default=None, help="reads by this login")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="from this date")
+@click.option("--since", type=DATE, default=None, help="from this date")
 @format_option()
 @click.pass_obj
 def audit_reads(obj, subject: int | None, login: str | None, since, fmt: str) -> None:

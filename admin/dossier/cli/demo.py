@@ -60,7 +60,7 @@ def demo_generate(obj, persons: int, org: str, absences: int, fmt: str) -> None:
 @click.option("--delimiter", type=click.Choice([",", ";"]), default=",", show_default=True)
 @click.option("--encoding", default="utf-8", show_default=True, help="e.g. latin-1 for an old-style export")
 def demo_feed(file: str, persons: int, seed: int, delimiter: str, encoding: str) -> None:
-    """Write a synthetic HR importer feed (contract §5) to FILE, to try `dossier import hr`.
+    """Write a synthetic HR importer feed (docs/feed.md) to FILE, to try `dossier import hr`.
 
     Example: dossier demo feed /tmp/staff.csv --persons 1000 && dossier import hr /tmp/staff.csv --org DEMO-LOP
     """

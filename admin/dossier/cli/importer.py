@@ -1,4 +1,4 @@
-"""`dossier import hr`: the HR importer feed (contract §5)."""
+"""`dossier import hr`: the HR importer feed (docs/feed.md)."""
 
 from __future__ import annotations
 

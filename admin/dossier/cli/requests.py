@@ -7,18 +7,28 @@ import sys
 
 import click
 
-from . import ANNEXES, cli, lazy
+from . import ANNEXES, DATE, cli, lazy
 from .output import emit, emit_record, format_option, to_json
 
 lib = lazy("dossier.requests")
 
-DATE = click.DateTime(["%Y-%m-%d"])
 LIST_COLUMNS = ["id", "subject_id", "kind", "annex", "received_on", "deadline", "status", "suspended_days",
                 "days_left", "overdue", "decision", "closed_on"]
 
 
 def _d(v) -> dt.date | None:
     return v.date() if v else None
+
+
+def _request(conn, request_id: int) -> dict:
+    """The request's row, or a one-line error naming it (exit 1)."""
+    from psycopg.rows import dict_row
+
+    r = conn.cursor(row_factory=dict_row).execute(
+        "select id, kind, received_on, outcome from privacy.subject_request where id = %s", (request_id,)).fetchone()
+    if r is None:
+        raise click.ClickException(f"no request {request_id}")
+    return r
 
 
 @cli.group()
@@ -48,8 +58,16 @@ def open_cmd(obj, kind, subject, annex, received, unverified, details, fmt) -> N
 
     Example: dossier request open --type access --subject 42 --received 2026-11-02 --unverified
     """
+    if received and _d(received) > dt.date.today():
+        raise click.BadParameter(f"{_d(received)} is in the future; a request is registered once received",
+                                 param_hint="--received")
+    import psycopg
+
     with obj.connect() as conn:
-        r = lib.open_request(conn, subject, kind, annex, _d(received), not unverified, details)
+        try:
+            r = lib.open_request(conn, subject, kind, annex, _d(received), not unverified, details)
+        except psycopg.errors.NoDataFound:
+            raise click.ClickException(f"no data subject {subject}") from None
     emit_record(r, fmt, title=f"request {r['id']} opened")
 
 
@@ -63,6 +81,7 @@ def verify_cmd(obj, request_id, on) -> None:
     Example: dossier request verify 7 --on 2026-11-10
     """
     with obj.connect() as conn:
+        _request(conn, request_id)
         lib.verify(conn, request_id, _d(on))
         r = lib.show(conn, request_id, _d(on) or dt.date.today())
     click.echo(f"request {request_id}: identity verified; deadline {r['deadline']}")
@@ -102,8 +121,14 @@ def show_cmd(obj, request_id, as_of, fmt) -> None:
     Example: dossier request show 7 --format json
     """
     with obj.connect() as conn:
+        outcome = _request(conn, request_id)["outcome"]
         r = lib.show(conn, request_id, _d(as_of) or dt.date.today())
+    if fmt == "json":  # one document, as `close` prints it
+        emit_record(r | {"outcome": outcome}, fmt)
+        return
     emit_record(r, fmt, title=f"request {request_id}")
+    if outcome is not None:
+        emit(outcome, fmt, ["annex", "deleted", "kept", "why_kept"], title="erasure: per annex")
 
 
 @request.command("export")
@@ -146,6 +171,9 @@ def close_cmd(obj, request_id, decision, reason, on, fmt) -> None:
     Example: dossier request close 7 --decision granted --reason "gegevens verwijderd voor zover geen bewaarplicht"
     """
     with obj.connect() as conn:
+        received = _request(conn, request_id)["received_on"]
+        if on and _d(on) < received:
+            raise click.BadParameter(f"{_d(on)} is before the request was received ({received})", param_hint="--on")
         r = lib.close(conn, request_id, decision, reason, _d(on))
     if fmt == "json":  # one document: the request with the erasure's outcome inside
         emit_record(r, fmt)
@@ -166,5 +194,6 @@ def lift_cmd(obj, request_id, reason) -> None:
     Example: dossier request lift 7 --reason "onjuistheid hersteld"
     """
     with obj.connect() as conn:
+        _request(conn, request_id)
         n = lib.lift(conn, request_id, reason)
     click.echo(f"request {request_id}: {n} restriction(s) lifted")

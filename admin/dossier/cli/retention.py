@@ -6,12 +6,12 @@ import datetime as dt
 
 import click
 
-from . import ANNEXES, cli, lazy
+from . import ANNEXES, DATE, cli, lazy
 from .output import emit, emit_record, format_option
 
 lib = lazy("dossier.retention")
 
-AS_OF = click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+AS_OF = click.option("--as-of", type=DATE, default=None,
                      help="apply the rules as on this date (default today)")
 
 
