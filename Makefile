@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: all system venv demo test lint pgspot bench clean down
+.PHONY: all system venv demo test lint pgspot bench clean down cli-docs
 
 all: test
 
@@ -34,6 +34,10 @@ pgspot: venv
 
 test: system venv lint pgspot
 	$(BIN)/pytest -q
+
+# docs/cli.md: every command's --help (tests/test_cli.py fails when it is out of date)
+cli-docs: venv
+	@$(BIN)/python -m dossier.cli.reference > docs/cli.md
 
 bench: system venv
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

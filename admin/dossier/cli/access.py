@@ -129,7 +129,10 @@ def psql_as(obj, role: str, unit: str | None, subject: int | None) -> None:
         if role == "employee_self" and subject is None:
             subject = conn.execute(
                 "select s.id from dossier.subject s join dossier.org_unit u on u.org_id = s.org_id "
-                "where u.code = %s order by s.id limit 1", (unit,)).fetchone()[0]
+                "where u.code = %s order by s.id limit 1", (unit,)).fetchone()
+            if subject is None:
+                raise click.ClickException(f"no data subject in the organisation of unit {unit}: pass --subject ID")
+            subject = subject[0]
         access.grant(conn, login, role, unit, dt.date.today(), "dossier psql --as (throw-away)", subject)
     params = conninfo_to_dict(resolve_dsn(obj.dsn))
     params.pop("password", None)

@@ -7,7 +7,7 @@ import time
 import click
 
 from . import cli, lazy
-from .output import emit_record, format_option
+from .output import Phases, emit_record, format_option
 
 demo_lib = lazy("dossier.demo")  # Faker: loaded by the commands that use it
 
@@ -46,8 +46,10 @@ def demo_generate(obj, persons: int, org: str, absences: int, fmt: str) -> None:
     Example: dossier demo generate --persons 100000 --absences 10
     """
     started = time.monotonic()
+    phase = Phases("demo generate")
     with obj.connect() as conn:
-        totals = demo_lib.generate(conn, persons, org=org, absences_per_person=absences)
+        totals = demo_lib.generate(conn, persons, org=org, absences_per_person=absences, progress=phase)
+    phase.done()
     emit_record({"persons_added": persons, "seconds": round(time.monotonic() - started, 1),
                  **{f"total_{k}": v for k, v in totals.items()}}, fmt, title="generated")
 

@@ -12,6 +12,7 @@ import datetime as dt
 import decimal
 import json
 import sys
+import time
 from collections.abc import Iterable, Sequence
 
 import click
@@ -102,6 +103,24 @@ def emit(rows: Sequence[dict], fmt: str, columns: Iterable[str] | None = None,
         _console().print(t)
         if not rows:
             click.echo("(none)")
+
+
+class Phases:
+    """Long work's phases on standard error as they start, with the seconds so far, when standard
+    error is a terminal (scripts and pipes see nothing): `phase = Phases("demo generate")`, then
+    `phase("absences")` as each starts and `phase.done()` at the end."""
+
+    def __init__(self, what: str, enabled: bool | None = None):
+        self.what = what
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.started = time.monotonic()
+
+    def __call__(self, phase: str) -> None:
+        if self.enabled:
+            click.echo(f"{self.what}: {phase} ({time.monotonic() - self.started:.1f} s)", err=True)
+
+    def done(self) -> None:
+        self("done")
 
 
 def emit_record(record: dict, fmt: str, title: str | None = None) -> None:

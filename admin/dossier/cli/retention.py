@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import click
 
 from . import ANNEXES, DATE, cli, lazy
-from .output import emit, emit_record, format_option
+from .output import Phases, emit, emit_record, format_option
 
 lib = lazy("dossier.retention")
 
@@ -43,6 +44,23 @@ def plan_cmd(obj, as_of, fmt: str) -> None:
          title=f"retention on {_date(as_of)}")
 
 
+def _watch(connect, stop: threading.Event, report) -> None:
+    """Report, every second, what the running retention run has deleted so far: each batch
+    commits its counts to privacy.retention_log, so a second session sees them."""
+    try:
+        with connect(autocommit=True) as conn:
+            last = None
+            while not stop.wait(1.0):
+                r = conn.execute("select r.id, coalesce(sum(l.records), 0) from privacy.retention_run r "
+                                 "left join privacy.retention_log l on l.run_id = r.id where r.status = 'running' "
+                                 "group by r.id order by r.id desc limit 1").fetchone()
+                if r and r[1] != last:
+                    report(f"run {r[0]}: {r[1]} records deleted so far")
+                    last = r[1]
+    except Exception as e:  # progress is a display: the run itself goes on and reports its own errors
+        report(f"progress not shown any more: {e.__class__.__name__}")
+
+
 @retention.command("run")
 @AS_OF
 @click.option("--dry-run", is_flag=True, help="only show what would be deleted (the plan): nothing changes")
@@ -65,7 +83,19 @@ def run_cmd(obj, as_of, dry_run: bool, batch: int, fmt: str) -> None:
                "kept_pension": r["kept_pension"]} for r in rows], fmt,
              ["annex", "rule", "would_delete", "kept_hold", "kept_pension"], title=f"dry run on {day}: nothing changed")
         return
-    r = lib.run(obj.connect, day, batch)
+    phase = Phases("retention run")
+    stop = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(obj.connect, stop, phase), daemon=True)
+    if phase.enabled:
+        phase(f"deleting what is due on {day}, {batch} records per transaction")
+        watcher.start()
+    try:
+        r = lib.run(obj.connect, day, batch)
+    finally:
+        stop.set()
+        if watcher.is_alive():
+            watcher.join()
+    phase.done()
     emit(r["log"], fmt, ["annex", "rule", "action", "records", "audit_redacted"],
          title=f"retention run {r['id']} on {r['as_of']}: {r['status']}")
 
