@@ -19,7 +19,7 @@ import pytest
 from dossier.demo import write_hr_feed
 from dossier.importer import FIELDS
 
-from .conftest import run_cli
+from .conftest import invoke_cli, run_cli
 
 ORG = "DEMO-LOP"
 
@@ -44,7 +44,7 @@ def write(path: Path, rows: list[dict], delimiter: str = ",", encoding: str = "u
 
 
 def imp(dsn: str, path: Path, *args: str) -> subprocess.CompletedProcess:
-    return run_cli("import", "hr", str(path), "--org", ORG, "--format", "json", *args, dsn=dsn)
+    return invoke_cli("import", "hr", str(path), "--org", ORG, "--format", "json", *args, dsn=dsn)
 
 
 def summary(p: subprocess.CompletedProcess) -> dict:
