@@ -51,7 +51,7 @@ def test_audit_log_shows_hostile_application_names_and_values_as_typed(logins, d
     logins.grant("w_hostile", "hr_officer", "DEMO-EDU")
     for i, payload in enumerate(HOSTILE):
         me = logins.connect("w_hostile", application_name=payload)
-        me.execute("update dossier.person_record set city = %s where id = %s", (f"{payload} {i}", rec))
+        me.execute("update dossier.person_record set surname = %s where id = %s", (f"{payload} {i}", rec))
     table = invoke(demo_dsn, "audit", "log", "--limit", "4")
     assert table.exit_code == 0, table.output  # a `[/evil]` application name used to crash the listing
     for payload in HOSTILE:
