@@ -24,10 +24,11 @@ FIELDS = ("person_id", "surname", "prefix", "initials", "first_names", "partner_
 SUMMARY = ("rows_read", "inserted", "updated", "unchanged", "left_count", "units_created")
 
 
-# Bounds on what a feed may be (issue 19): one line (a record) of at most MAX_LINE characters,
-# a header of at most MAX_COLUMNS names, at most MAX_PROBLEMS problems kept to report (the rest
-# counted), and no file other than a regular one. The file is streamed: memory stays bounded
-# whatever its size.
+# Bounds on what a feed may be, so a hostile or broken file (a symbolic link to a secret, a
+# device, one endless line) costs little and shows nothing: a line of at most MAX_LINE bytes (a
+# record of at most MAX_LINE characters), a header of at most MAX_COLUMNS names, at most
+# MAX_PROBLEMS problems kept to report (the rest counted), values quoted only as EXCERPT-character
+# excerpts, and no file other than a regular one. The file is streamed: memory stays bounded.
 MAX_LINE = 64 * 1024
 MAX_COLUMNS = 64
 MAX_PROBLEMS = 1000

@@ -123,7 +123,7 @@ def show_cmd(obj, request_id, as_of, fmt) -> None:
     with obj.connect() as conn:
         outcome = _request(conn, request_id)["outcome"]
         r = lib.show(conn, request_id, _d(as_of) or dt.date.today())
-    if fmt == "json":  # one document, as `close` prints it
+    if fmt != "table":  # one document (one CSV row, the outcome as JSON), as `close --format json`
         emit_record(r | {"outcome": outcome}, fmt)
         return
     emit_record(r, fmt, title=f"request {request_id}")
