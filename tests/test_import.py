@@ -443,3 +443,13 @@ def test_bad_encodings_give_one_line_naming_the_line(demo_dsn, tmp_path):
     for enc, expect in (("nonsense", "unknown encoding 'nonsense'"), ("utf-16", "not ASCII-compatible")):
         p = imp(demo_dsn, latin, "--encoding", enc)
         assert p.returncode == 2 and expect in p.stderr and "Traceback" not in p.stderr, p.stderr
+
+
+def test_many_bad_rows_are_counted_and_the_first_thousand_listed(demo_dsn, demo_admin, tmp_path):
+    feed = write(tmp_path / "bad.csv", [row(f"B{i}", gender="Q") for i in range(3000)])
+    before = state(demo_admin)
+    p = imp(demo_dsn, feed)
+    assert p.returncode == 1 and "3000 problem(s) (the first 1000 listed); nothing was written" in p.stderr
+    listed = json.loads(p.stdout)
+    assert len(listed) == 1000 and listed[0]["line"] == 2 and listed[-1]["line"] == 1001
+    assert state(demo_admin) == before

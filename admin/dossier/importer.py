@@ -250,8 +250,13 @@ def import_hr(conn, path: Path, org: str, into: str = "TP", full: bool = False,
         if progress:
             progress("checking", n)
         cur = conn.cursor(row_factory=dict_row)
-        for r in cur.execute("select * from dossier.import_problems()"):
-            counts["problems"] += 1
+        # at most MAX_PROBLEMS rows come to the client, with the count of them all
+        rows = cur.execute("select p.line, p.field, p.value, p.problem, count(*) over () as total "
+                           "from dossier.import_problems() p order by p.line, p.field limit %s",
+                           (MAX_PROBLEMS,)).fetchall()
+        counts["problems"] += rows[0]["total"] if rows else 0
+        for r in rows:
+            r.pop("total")
             if len(problems) < MAX_PROBLEMS:
                 problems.append(Problem(**r))
         if problems:
