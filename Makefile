@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: all system venv demo test lint pgspot bench clean down snapshot
+.PHONY: all system venv demo test lint pgspot bench clean down snapshot cli-docs
 
 all: test
 
@@ -38,6 +38,10 @@ test: system venv lint pgspot
 # regenerate tests/expected/access.sql, the derived access model, from a freshly migrated database
 snapshot: system venv
 	DOSSIER_UPDATE_SNAPSHOT=1 $(BIN)/pytest -q tests/test_snapshot.py -k derived_model
+
+# docs/cli.md: every command's --help (tests/test_cli.py fails when it is out of date)
+cli-docs: venv
+	@$(BIN)/python -m dossier.cli.reference > docs/cli.md
 
 bench: system venv
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -191,6 +191,22 @@ def run_cli(*args: str, dsn: str | None = None, env: dict | None = None, input: 
     return p
 
 
+def invoke_cli(*args: str, dsn: str | None = None, input: str | None = None,
+               check: bool = False) -> subprocess.CompletedProcess:
+    """Run `dossier` in-process (Click's CliRunner): the same parsing, errors and exit codes as
+    run_cli, without a new Python per call. A bug's exception propagates (catch_exceptions off)."""
+    from click.testing import CliRunner
+
+    from dossier.cli import cli
+
+    argv = [*(["--dsn", dsn] if dsn else []), *args]
+    r = CliRunner().invoke(cli, argv, input=input, prog_name="dossier", catch_exceptions=False)
+    p = subprocess.CompletedProcess(["dossier", *argv], r.exit_code, r.stdout, r.stderr)
+    if check and p.returncode != 0:
+        raise AssertionError(f"dossier {' '.join(args)} exited {p.returncode}:\n{p.stderr}")
+    return p
+
+
 # -- pgTAP ---------------------------------------------------------------------------------
 class PgTapFailure(AssertionError):
     pass

@@ -19,7 +19,7 @@ import pytest
 from dossier.demo import write_hr_feed
 from dossier.importer import FIELDS
 
-from .conftest import run_cli
+from .conftest import invoke_cli, run_cli
 
 ORG = "DEMO-LOP"
 
@@ -44,7 +44,7 @@ def write(path: Path, rows: list[dict], delimiter: str = ",", encoding: str = "u
 
 
 def imp(dsn: str, path: Path, *args: str) -> subprocess.CompletedProcess:
-    return run_cli("import", "hr", str(path), "--org", ORG, "--format", "json", *args, dsn=dsn)
+    return invoke_cli("import", "hr", str(path), "--org", ORG, "--format", "json", *args, dsn=dsn)
 
 
 def summary(p: subprocess.CompletedProcess) -> dict:
@@ -333,3 +333,155 @@ def test_importer_reads_and_writes_only_what_the_feed_needs(demo_dsn, demo_admin
         c.execute("set role dossier_importer")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             c.execute("select admin_number from dossier.person_record_a3")
+
+
+# -- hostile files (issue 19 item 3) ------------------------------------------------------------
+SECRET = "s3cr3t-PASSWORD-that-must-never-be-echoed"
+
+
+def run_measured(*args: str, dsn: str, timeout: float = 60) -> tuple[int, str, str, float, int]:
+    """Run `dossier` for real; (exit code, stdout, stderr, seconds, peak RSS in MiB) of that one
+    process (os.wait4 gives its own rusage). Killed after `timeout` seconds (exit -9)."""
+    import tempfile
+    import threading
+
+    exe = Path(sys.executable).parent / "dossier"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PG", "DOSSIER_"))} | {"DOSSIER_DSN": dsn}
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.monotonic()
+        p = subprocess.Popen([str(exe), *args], stdout=out, stderr=err, env=env)
+        timer = threading.Timer(timeout, p.kill)
+        timer.start()
+        _, status, usage = os.wait4(p.pid, 0)
+        timer.cancel()
+        p.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.monotonic() - started
+        out.seek(0)
+        err.seek(0)
+        return p.returncode, out.read(), err.read(), seconds, usage.ru_maxrss // 1024
+
+
+def refused(dsn: str, path: Path, *args: str, expect: str, timeout: float = 60) -> str:
+    """The import of a hostile file: exit 1, one line naming the problem, nothing echoed, bounded."""
+    rc, out, err, seconds, rss = run_measured("import", "hr", str(path), "--org", ORG, *args, dsn=dsn,
+                                              timeout=timeout)
+    assert rc == 1, f"exit {rc} after {seconds:.1f} s: {err}"
+    assert err.startswith("Error: ") and len(err.strip().splitlines()) == 1, err
+    assert expect in err, err
+    assert SECRET not in out + err and "Traceback" not in err
+    assert seconds < timeout / 2 and rss < 200, f"{seconds:.1f} s, {rss} MiB"
+    return err
+
+
+@pytest.fixture
+def secret(tmp_path) -> Path:
+    s = tmp_path / "pgpass"
+    s.write_text(f"127.0.0.1:*:*:postgres:{SECRET}\n{SECRET},{SECRET}\n")
+    s.chmod(0o600)
+    return s
+
+
+def test_a_symlink_is_refused_and_its_target_never_echoed(demo_dsn, demo_admin, tmp_path, secret):
+    link = tmp_path / "staff.csv"
+    link.symlink_to(secret)
+    before = state(demo_admin)
+    refused(demo_dsn, link, expect="is a symbolic link")
+    # the file itself, named directly: not a feed header, and still not echoed
+    refused(demo_dsn, secret, expect="line 1 is not a feed header")
+    # a header with one known column and a secret beside it: only a short escaped excerpt
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text(f"person_id,{SECRET}\n")
+    escaped = tmp_path / "escaped.csv"
+    escaped.write_text("person_id,\x1b[2Jx\n")
+    rc, out, err, *_ = run_measured("import", "hr", str(mixed), "--org", ORG, "--format", "json", dsn=demo_dsn)
+    unknown = [p for p in json.loads(out) if p["problem"] == "unknown column"]
+    assert rc == 1 and len(unknown) == 1 and SECRET not in out
+    assert unknown[0]["value"] == SECRET[:24] + "…", "at most a 24-character excerpt"
+    rc, out, err, *_ = run_measured("import", "hr", str(escaped), "--org", ORG, "--format", "json", dsn=demo_dsn)
+    assert rc == 1 and {p["value"] for p in json.loads(out) if p["problem"] == "unknown column"} == {"\\x1b[2Jx"}
+    assert state(demo_admin) == before
+
+
+@pytest.mark.parametrize("kind", ["dev_zero", "link_to_dev_zero", "fifo", "directory_link"])
+def test_only_regular_files_are_read(demo_dsn, tmp_path, kind):
+    path = tmp_path / "feed.csv"
+    if kind == "dev_zero":
+        path = Path("/dev/zero")
+        expect = "is a device, not a regular file"
+    elif kind == "link_to_dev_zero":
+        path.symlink_to("/dev/zero")
+        expect = "is a symbolic link"
+    elif kind == "fifo":
+        os.mkfifo(path)  # no writer: a plain open() would wait for ever
+        expect = "is a FIFO, not a regular file"
+    else:
+        path.symlink_to(tmp_path)
+        expect = "is a directory"  # click.Path refuses it before the importer sees it
+    rc, out, err, seconds, rss = run_measured("import", "hr", str(path), "--org", ORG, dsn=demo_dsn, timeout=30)
+    assert rc in (1, 2) and expect in err and seconds < 15 and rss < 200, (rc, err, seconds, rss)
+    assert len([x for x in err.splitlines() if x.startswith("Error: ")]) == 1 and "Traceback" not in err
+
+
+def test_a_huge_header_or_line_is_refused_in_bounded_time_and_memory(demo_dsn, demo_admin, tmp_path):
+    before = state(demo_admin)
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(f"c{i}" for i in range(100_000)) + "\n")
+    refused(demo_dsn, wide, expect="line 1: longer than 65536 bytes")
+    many = tmp_path / "many.csv"
+    many.write_text(",".join([*FIELDS, *("x" for _ in range(1_000))]) + "\n")
+    refused(demo_dsn, many, expect="the header has 1021 columns")
+    long_line = tmp_path / "long.csv"
+    long_line.write_text(",".join(FIELDS) + "\n" + "x" * 2_000_000 + "\n")
+    refused(demo_dsn, long_line, expect="line 2: longer than 65536 bytes")
+    # 4 GiB of nothing after the header (a sparse file: no disk used); a read of it whole would
+    # need 4 GiB of memory
+    sparse = tmp_path / "sparse.csv"
+    with open(sparse, "wb") as f:
+        f.write((",".join(FIELDS) + "\n").encode())
+        f.truncate(4 << 30)
+    refused(demo_dsn, sparse, expect="line 2: longer than 65536 bytes")
+    # a quote never closed makes one record of the rest of the file: bounded like a line
+    quote = tmp_path / "quote.csv"
+    quote.write_text(",".join(FIELDS) + "\n" + '"' + "abc\n" * 50_000)
+    refused(demo_dsn, quote, expect="a record longer than 65536 characters")
+    assert state(demo_admin) == before
+
+
+def test_a_feed_creating_too_many_units_is_refused(demo_dsn, demo_admin, tmp_path):
+    feed = tmp_path / "units.csv"
+    with open(feed, "w", encoding="utf-8") as f:
+        f.write(",".join(FIELDS) + "\n")
+        for i in range(10_000):  # 1 kolom, 1 directie, 1 afdeling and 10,000 teams: 10,003 new units
+            f.write(f"U{i:05d},Naam{i},,A.,Anna,,,,,,V,1980-01-01,,u{i}@example.org,2010-01-01,,Medewerker,"
+                    f"Nieuwkolom,Nieuwdirectie,Nieuwafdeling,Team {i}\n")
+    before = state(demo_admin)
+    refused(demo_dsn, feed, expect="would create 10003 new units under DEMO-LOP, more than --max-new-units 100")
+    assert state(demo_admin) == before
+    # the count is exact: units that exist are not new
+    small = write(tmp_path / "small.csv", [row("N1"), row("N2", team="Team 2")])
+    assert summary(imp(demo_dsn, small))["units_created"] == 5
+    assert summary(imp(demo_dsn, small, "--max-new-units", "0"))["units_created"] == 0
+    one_more = write(tmp_path / "more.csv", [row("N1"), row("N2", team="Team 3")])
+    p = imp(demo_dsn, one_more, "--max-new-units", "0")
+    assert p.returncode == 1 and "would create 1 new units" in p.stderr
+
+
+def test_bad_encodings_give_one_line_naming_the_line(demo_dsn, tmp_path):
+    ascii_ = {"afdeling": "Afdeling 1"}
+    latin = write(tmp_path / "latin.csv", [row("L1", **ascii_), row("L2", **ascii_), row("L3", surname="Ruïs", **ascii_)],
+                  encoding="latin-1")
+    p = imp(demo_dsn, latin)
+    assert p.returncode == 1 and "line 4: not valid UTF-8 at byte" in p.stderr and "--encoding latin-1" in p.stderr
+    for enc, expect in (("nonsense", "unknown encoding 'nonsense'"), ("utf-16", "not ASCII-compatible")):
+        p = imp(demo_dsn, latin, "--encoding", enc)
+        assert p.returncode == 2 and expect in p.stderr and "Traceback" not in p.stderr, p.stderr
+
+
+def test_many_bad_rows_are_counted_and_the_first_thousand_listed(demo_dsn, demo_admin, tmp_path):
+    feed = write(tmp_path / "bad.csv", [row(f"B{i}", gender="Q") for i in range(3000)])
+    before = state(demo_admin)
+    p = imp(demo_dsn, feed)
+    assert p.returncode == 1 and "3000 problem(s) (the first 1000 listed); nothing was written" in p.stderr
+    listed = json.loads(p.stdout)
+    assert len(listed) == 1000 and listed[0]["line"] == 2 and listed[-1]["line"] == 1001
+    assert state(demo_admin) == before

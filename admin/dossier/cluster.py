@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import socket
@@ -33,6 +34,10 @@ from pathlib import Path
 PG_MAJOR = "15"
 SUPERUSER = "postgres"
 DEFAULT_DB = "dossier"
+
+
+# the libraries the cluster preloads and the Debian packages that ship them
+PRELOAD_PACKAGES = {"pg_cron": f"postgresql-{PG_MAJOR}-cron", "pgaudit": f"postgresql-{PG_MAJOR}-pgaudit"}
 
 
 class ClusterError(RuntimeError):
@@ -283,15 +288,35 @@ class Cluster:
         self._write_conf()  # sockdir or extra settings may have changed
         self.logfile.touch()
         self._own(self.logfile, 0o600)
-        self._run([
-            "pg_ctl", "start", "-w", "-t", "60", "-D", str(self.datadir), "-l", str(self.logfile),
-            "-o", f"-p {port}",
-        ])
+        try:
+            self._run([
+                "pg_ctl", "start", "-w", "-t", "60", "-D", str(self.datadir), "-l", str(self.logfile),
+                "-o", f"-p {port}",
+            ])
+        except ClusterError as e:
+            raise ClusterError(self._start_failure(str(e))) from None
         self.state_file.write_text(json.dumps(
             {"port": port, "socket_dir": str(sockdir), "dbname": self.dbname}, indent=2) + "\n")
         self._wait_ready()
         self._ensure_database()
         return True
+
+    def _start_failure(self, message: str) -> str:
+        """pg_ctl's "Examine the log output", made useful: a missing preloaded library is named
+        with the package that installs it; otherwise the log's last FATAL line."""
+        try:
+            log = self.logfile.read_text(errors="replace")[-20000:]
+        except OSError:
+            return message
+        missing = re.findall(r'could not access file "([^"]+)"', log)
+        if missing:
+            lib = missing[-1]
+            package = PRELOAD_PACKAGES.get(lib)
+            return (f"the server cannot load the library {lib} (shared_preload_libraries): "
+                    + (f"install it with `sudo apt-get install {package}` (`make demo` does)" if package
+                       else "install the package that provides it") + f"; log: {self.logfile}")
+        fatal = [line for line in log.splitlines() if "FATAL:" in line]
+        return f"{message}; {fatal[-1].strip()}" if fatal else message
 
     def _wait_ready(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -348,6 +373,17 @@ class Cluster:
     def tcp_dsn(self, dbname: str | None = None) -> str:
         return (f"host=127.0.0.1 port={self.port} dbname={dbname or self.dbname} "
                 f"user={SUPERUSER} passfile={self.pgpass}")
+
+    def migration_level(self) -> str | None:
+        """The highest applied versioned file, as Migrator.level() says, read with psql (cheap
+        for `dossier status`: no database driver to load)."""
+        p = subprocess.run([str(pg_bindir() / "psql"), "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c",
+                            "select max(name) from dossier_migrate.applied where kind = 'versioned'", self.dsn()],
+                           capture_output=True, text=True)
+        name = p.stdout.strip()
+        if p.returncode != 0 or not name:
+            return None
+        return name.removeprefix("schema/").removesuffix(".sql")
 
     def version(self) -> str:
         return self._run(["postgres", "--version"]).stdout.strip()

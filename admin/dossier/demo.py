@@ -365,9 +365,12 @@ select a.annex, s.id, org.id, units.ids[1 + s.id %% array_length(units.ids, 1)],
 
 
 def generate(conn: psycopg.Connection, persons: int, org: str = EDU,
-             absences_per_person: int = 10) -> dict:
+             absences_per_person: int = 10, progress=None) -> dict:
     """Add `persons` synthetic people to ORG (A2 + A3 records each, TP for one in five, an
-    employment and `absences_per_person` absences per A2 record), set-based."""
+    employment and `absences_per_person` absences per A2 record), set-based. progress(phase)
+    is called as each phase starts."""
+    progress = progress or (lambda phase: None)
+    progress("names")
     m = Maker(SEED + persons)
     surnames = sorted({m.f.last_name() for _ in range(400)})
     firsts = sorted({m.f.first_name() for _ in range(400)})
@@ -381,8 +384,10 @@ def generate(conn: psycopg.Connection, persons: int, org: str = EDU,
         # partitioned person_record one by one costs ~0.2 ms each. Skip the per-row checks here
         # (superuser only) and verify the whole set once, set-based, before committing.
         conn.execute("set local session_replication_role = replica")
+        progress(f"{persons} people and their records")
         conn.execute(GENERATE_SQL, {"surnames": surnames, "firsts": firsts, "org": org,
                                     "n": persons, "prefix": prefix})
+        progress("employments")
         conn.execute(
             """insert into dossier.employment (record_id, annex, org_id, unit_id, subject_id,
                                                position, fte, contract_type, started_on, ended_on_job)
@@ -390,6 +395,7 @@ def generate(conn: psycopg.Connection, persons: int, org: str = EDU,
                       (array['docent', 'adviseur', 'teamleider', 'medewerker'])[1 + id %% 4],
                       0.6 + (id %% 5) * 0.1, 'permanent', collected_on, ended_on
                  from dossier.person_record where annex = 'A2' and id > %s""", (before,))
+        progress(f"{absences_per_person} absences per person")
         conn.execute(
             """insert into dossier.absence (record_id, annex, org_id, unit_id, subject_id,
                                             first_day, last_day, percentage, reason_code)
@@ -401,6 +407,7 @@ def generate(conn: psycopg.Connection, persons: int, org: str = EDU,
                  from dossier.person_record r, generate_series(1, %s) g
                 where r.annex = 'A2' and r.id > %s""", (absences_per_person, before))
         conn.execute("set local session_replication_role = origin")
+        progress("checking every detail row's record")
         for t in ("employment", "absence"):
             orphans = conn.execute(
                 f"""select count(*) from dossier.{t} d where d.record_id > %s and not exists (
@@ -410,6 +417,8 @@ def generate(conn: psycopg.Connection, persons: int, org: str = EDU,
                 (before,)).fetchone()[0]
             if orphans:
                 raise RuntimeError(f"generated {orphans} {t} rows without their record; rolled back")
+        progress("committing")
+    progress("statistics (analyze)")
     conn.execute("analyze dossier.subject, dossier.person_record, dossier.employment, "
                  "dossier.absence")
     out = {}

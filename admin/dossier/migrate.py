@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.abc import Traversable
 
-import pglast
 import psycopg
 from psycopg import sql
 
@@ -90,6 +89,8 @@ def discover(root: Traversable | None = None) -> list[Step]:
 
 def split_statements(step: Step) -> list[tuple[int, str]]:
     """(offset, statement) pairs; a syntax error is reported with its line."""
+    import pglast  # the parser loads only when something is applied (not for `dossier status`)
+
     try:
         return [(s.start, step.sql[s]) for s in pglast.split(step.sql, only_slices=True)]
     except pglast.parser.ParseError as e:
@@ -210,6 +211,8 @@ class Migrator:
         if not got:
             self.log("another `dossier migrate` is running; waiting for it to finish")
             self.conn.execute("select pg_advisory_lock(%s)", (LOCK_KEY,))
+        import pglast
+
         try:
             for stmt in pglast.split(META):
                 self.conn.execute(stmt)

@@ -8,7 +8,7 @@ import datetime as dt
 import html
 import json
 
-from psycopg.rows import dict_row
+# psycopg is imported where it is used: `dossier --help` reads KINDS and DECISIONS only
 
 KINDS = ("access", "rectification", "objection", "erasure", "restriction")
 DECISIONS = ("granted", "partly_granted", "refused")
@@ -26,11 +26,15 @@ def open_request(conn, subject: int, kind: str, annex: str | None, received: dt.
 
 
 def state(conn, as_of: dt.date) -> list[dict]:
+    from psycopg.rows import dict_row
+
     return conn.cursor(row_factory=dict_row).execute(
         "select * from privacy.request_state(%s) order by id", (as_of,)).fetchall()
 
 
 def show(conn, rid: int, as_of: dt.date) -> dict:
+    from psycopg.rows import dict_row
+
     r = conn.cursor(row_factory=dict_row).execute(
         "select * from privacy.request_state(%s) where id = %s", (as_of, rid)).fetchone()
     if r is None:
@@ -61,6 +65,8 @@ def lift(conn, rid: int, reason: str) -> int:
 
 
 def export(conn, rid: int) -> dict:
+    from psycopg.rows import dict_row
+
     r = conn.cursor(row_factory=dict_row).execute(
         "select id, subject_id, kind, received_on from privacy.subject_request where id = %s", (rid,)).fetchone()
     if r is None:

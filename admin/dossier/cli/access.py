@@ -9,13 +9,12 @@ import subprocess
 import sys
 
 import click
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from .. import access
 from ..cluster import pg_bindir
-from ..conn import resolve_dsn
-from . import cli
+from . import DATE, cli, lazy
 from .output import emit, format_option
+
+access = lazy("dossier.access")
 
 REGISTER_COLUMNS = ["login", "role", "unit_code", "valid_from", "valid_until", "reason", "in_force",
                     "granted_by", "granted_at"]
@@ -46,7 +45,7 @@ def _tell_password(login: str, pw: str, generated: bool) -> None:
 @click.argument("login")
 @click.argument("role")
 @click.option("--unit", required=True, metavar="CODE", help="unit whose subtree the grant covers")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--until", type=DATE, default=None,
               help="last day the grant works (interns); it stops working after that day by itself")
 @click.option("--reason", default=None, help="why (default: the role's Annex 7 motivation)")
 @click.option("--subject", type=int, default=None, help="employee_self only: the subject id the login is")
@@ -169,6 +168,10 @@ def psql_as(obj, role: str, unit: str | None, subject: int | None) -> None:
 
     Example: dossier psql --as school_manager --unit DEMO-EDU-S1
     """
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    from ..conn import resolve_dsn
+
     with obj.connect() as conn:
         if unit is None:
             unit = conn.execute("select code from dossier.org_unit where parent_id is null "

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import click
 
-from .. import audit as lib
-from . import cli
+from . import DATE, cli, lazy
 from .output import emit, format_option
+
+lib = lazy("dossier.audit")
 
 
 @cli.group()
@@ -160,7 +161,7 @@ def audit_verify(obj, no_seal: bool, digests: tuple[str, ...], public_key: str |
 @click.option("--subject", type=int, default=None, help="reads whose statement named this subject")
 @click.option("--unattributed", is_flag=True, help="with --subject: also the reads that named no subject (*)")
 @click.option("--login", default=None, help="reads by this login")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="from this date")
+@click.option("--since", type=DATE, default=None, help="from this date")
 @click.option("--limit", type=click.IntRange(1, 100000), default=200, show_default=True)
 @click.option("--maintenance", is_flag=True, help="include the product's own work (pg_cron jobs, dossier as superuser)")
 @format_option()

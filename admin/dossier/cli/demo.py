@@ -6,9 +6,10 @@ import time
 
 import click
 
-from .. import demo as demo_lib
-from . import cli
-from .output import emit_record, format_option
+from . import cli, lazy
+from .output import Phases, emit_record, format_option
+
+demo_lib = lazy("dossier.demo")  # Faker: loaded by the commands that use it
 
 
 @cli.group()
@@ -33,7 +34,7 @@ def demo_load(obj) -> None:
 @demo.command("generate")
 @click.option("--persons", type=click.IntRange(1, 10_000_000), required=True,
               help="how many synthetic people to add")
-@click.option("--org", default=demo_lib.EDU, show_default=True, help="organisation unit code")
+@click.option("--org", default="DEMO-EDU", show_default=True, help="organisation unit code")
 @click.option("--absences", type=click.IntRange(0, 100), default=10, show_default=True,
               help="absence rows per person")
 @format_option()
@@ -45,8 +46,10 @@ def demo_generate(obj, persons: int, org: str, absences: int, fmt: str) -> None:
     Example: dossier demo generate --persons 100000 --absences 10
     """
     started = time.monotonic()
+    phase = Phases("demo generate")
     with obj.connect() as conn:
-        totals = demo_lib.generate(conn, persons, org=org, absences_per_person=absences)
+        totals = demo_lib.generate(conn, persons, org=org, absences_per_person=absences, progress=phase)
+    phase.done()
     emit_record({"persons_added": persons, "seconds": round(time.monotonic() - started, 1),
                  **{f"total_{k}": v for k, v in totals.items()}}, fmt, title="generated")
 
@@ -59,7 +62,7 @@ def demo_generate(obj, persons: int, org: str, absences: int, fmt: str) -> None:
 @click.option("--delimiter", type=click.Choice([",", ";"]), default=",", show_default=True)
 @click.option("--encoding", default="utf-8", show_default=True, help="e.g. latin-1 for an old-style export")
 def demo_feed(file: str, persons: int, seed: int, delimiter: str, encoding: str) -> None:
-    """Write a synthetic HR importer feed (contract §5) to FILE, to try `dossier import hr`.
+    """Write a synthetic HR importer feed (docs/feed.md) to FILE, to try `dossier import hr`.
 
     Example: dossier demo feed /tmp/staff.csv --persons 1000 && dossier import hr /tmp/staff.csv --org DEMO-LOP
     """

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
-from ..migrate import Migrator
-from . import cli
+from . import cli, lazy
 from .output import emit, format_option
+
+migrate_lib = lazy("dossier.migrate")
 
 
 @cli.group(invoke_without_command=True)
@@ -25,7 +26,7 @@ def migrate(ctx: click.Context, dry_run: bool, fmt: str) -> None:
     if ctx.invoked_subcommand:
         return
     with ctx.obj.connect(autocommit=True) as conn:
-        m = Migrator(conn, log=lambda msg: click.echo(msg, err=True))
+        m = migrate_lib.Migrator(conn, log=lambda msg: click.echo(msg, err=True))
         done = m.run(dry_run=dry_run)
     rows = [{"file": p.step.name, "action": p.action, "reason": p.reason} for p in done]
     if fmt != "table" or dry_run:
@@ -46,7 +47,7 @@ def migrate_status(obj, fmt: str) -> None:
     Example: dossier migrate status --format csv
     """
     with obj.connect(autocommit=True) as conn:
-        m = Migrator(conn)
+        m = migrate_lib.Migrator(conn)
         applied = m.applied()
         pending = {p.step.name: p for p in m.plan()}
     rows = [{"file": r["name"], "kind": r["kind"], "checksum": r["checksum"][:12],

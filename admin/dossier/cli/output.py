@@ -1,4 +1,9 @@
-"""Listings for people (rich tables) and for scripts (json, csv): `--format table|json|csv`."""
+"""Listings for people (rich tables) and for scripts (json, csv): `--format table|json|csv`.
+
+Data is never markup and never a formula (issue 14 item 7): table cells are rich Text objects
+(no `[bold]` or `[/x]` parsing) with control characters shown as escapes, and a CSV cell that a
+spreadsheet would evaluate (starting with = + - @, a tab or a carriage return) gets a leading `'`.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,15 @@ import datetime as dt
 import decimal
 import json
 import sys
+import time
 from collections.abc import Iterable, Sequence
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 FORMATS = ("table", "json", "csv")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# a table piped to a file or script is as wide as its cells: nothing cut with "…"
+PIPE_WIDTH = 100_000
 
 
 def format_option(default: str = "table"):
@@ -35,6 +42,44 @@ def to_json(obj) -> str:
     return json.dumps(obj, default=_plain, ensure_ascii=False, indent=2)
 
 
+def csv_cell(v) -> str:
+    """A value as a CSV cell: booleans as JSON spells them, structures as JSON, and text a
+    spreadsheet would run as a formula made inert with a leading `'` (OWASP CSV injection)."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, dict | list | tuple):
+        text = json.dumps(v, default=_plain, ensure_ascii=False)
+    elif isinstance(v, str):
+        text = v
+    else:
+        return str(_plain(v))  # numbers and dates are never formulas
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def cell_text(v) -> str:
+    """A value as a table cell's text: control characters (ESC, NUL, …) as visible escapes."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, dict | list | tuple):
+        v = json.dumps(v, default=_plain, ensure_ascii=False)
+    s = str(_plain(v))
+    if s.isprintable():
+        return s
+    return "".join(c if c.isprintable() or c == "\n" else c.encode("unicode_escape").decode("ascii") for c in s)
+
+
+def _console():
+    from rich.console import Console
+
+    tty = sys.stdout.isatty()
+    return Console(width=None if tty else PIPE_WIDTH, highlight=False, emoji=False, markup=False,
+                   file=sys.stdout)
+
+
 def emit(rows: Sequence[dict], fmt: str, columns: Iterable[str] | None = None,
          title: str | None = None) -> None:
     """Print rows (dicts) as a table, a JSON array or CSV with a header."""
@@ -43,19 +88,39 @@ def emit(rows: Sequence[dict], fmt: str, columns: Iterable[str] | None = None,
         click.echo(to_json([{c: r.get(c) for c in cols} for r in rows]))
     elif fmt == "csv":
         w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow(cols)
+        w.writerow([csv_cell(c) for c in cols])
         for r in rows:
-            w.writerow(["" if r.get(c) is None else _plain(r.get(c)) for c in cols])
+            w.writerow([csv_cell(r.get(c)) for c in cols])
     else:
-        t = Table(title=title, show_lines=False)
+        from rich.table import Table
+        from rich.text import Text
+
+        t = Table(title=Text(cell_text(title)) if title else None, show_lines=False)
         for c in cols:
-            t.add_column(c)
+            t.add_column(Text(cell_text(c)))
         for r in rows:
-            t.add_row(*("" if r.get(c) is None else str(_plain(r.get(c))) for c in cols))
-        # Scripts piping a table still get whole cells: no terminal means a wide console.
-        Console(width=None if sys.stdout.isatty() else 200).print(t)
+            t.add_row(*(Text(cell_text(r.get(c))) for c in cols))
+        _console().print(t)
         if not rows:
             click.echo("(none)")
+
+
+class Phases:
+    """Long work's phases on standard error as they start, with the seconds so far, when standard
+    error is a terminal (scripts and pipes see nothing): `phase = Phases("demo generate")`, then
+    `phase("absences")` as each starts and `phase.done()` at the end."""
+
+    def __init__(self, what: str, enabled: bool | None = None):
+        self.what = what
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.started = time.monotonic()
+
+    def __call__(self, phase: str) -> None:
+        if self.enabled:
+            click.echo(f"{self.what}: {phase} ({time.monotonic() - self.started:.1f} s)", err=True)
+
+    def done(self) -> None:
+        self("done")
 
 
 def emit_record(record: dict, fmt: str, title: str | None = None) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
-from .. import register as reg
-from . import cli
+from . import cli, lazy
 from .output import emit, format_option, to_json
+
+reg = lazy("dossier.register")
 
 
 @cli.group()

@@ -7,17 +7,28 @@ import sys
 
 import click
 
-from .. import requests as lib
-from . import cli
+from . import ANNEXES, DATE, cli, lazy
 from .output import emit, emit_record, format_option, to_json
 
-DATE = click.DateTime(["%Y-%m-%d"])
+lib = lazy("dossier.requests")
+
 LIST_COLUMNS = ["id", "subject_id", "kind", "annex", "received_on", "deadline", "status", "suspended_days",
                 "days_left", "overdue", "decision", "closed_on"]
 
 
 def _d(v) -> dt.date | None:
     return v.date() if v else None
+
+
+def _request(conn, request_id: int) -> dict:
+    """The request's row, or a one-line error naming it (exit 1)."""
+    from psycopg.rows import dict_row
+
+    r = conn.cursor(row_factory=dict_row).execute(
+        "select id, kind, received_on, outcome from privacy.subject_request where id = %s", (request_id,)).fetchone()
+    if r is None:
+        raise click.ClickException(f"no request {request_id}")
+    return r
 
 
 @cli.group()
@@ -32,7 +43,7 @@ def request() -> None:
 @request.command("open")
 @click.option("--type", "kind", type=click.Choice(lib.KINDS), required=True, help="what the subject asks")
 @click.option("--subject", type=int, required=True, help="the data subject's id (dossier.subject)")
-@click.option("--annex", type=click.Choice(["A1", "A2", "A3", "A4", "A5", "A6", "FS", "TP"]), default=None,
+@click.option("--annex", type=click.Choice(ANNEXES), default=None,
               help="objection, restriction or erasure for this processing activity only")
 @click.option("--received", type=DATE, default=None, help="date of receipt (default today); the deadline counts from it")
 @click.option("--unverified", is_flag=True,
@@ -47,8 +58,16 @@ def open_cmd(obj, kind, subject, annex, received, unverified, details, fmt) -> N
 
     Example: dossier request open --type access --subject 42 --received 2026-11-02 --unverified
     """
+    if received and _d(received) > dt.date.today():
+        raise click.BadParameter(f"{_d(received)} is in the future; a request is registered once received",
+                                 param_hint="--received")
+    import psycopg
+
     with obj.connect() as conn:
-        r = lib.open_request(conn, subject, kind, annex, _d(received), not unverified, details)
+        try:
+            r = lib.open_request(conn, subject, kind, annex, _d(received), not unverified, details)
+        except psycopg.errors.NoDataFound:
+            raise click.ClickException(f"no data subject {subject}") from None
     emit_record(r, fmt, title=f"request {r['id']} opened")
 
 
@@ -62,6 +81,7 @@ def verify_cmd(obj, request_id) -> None:
     Example: dossier request verify 7
     """
     with obj.connect() as conn:
+        _request(conn, request_id)  # a missing request is named as such
         lib.verify(conn, request_id)
         r = lib.show(conn, request_id, dt.date.today())
     click.echo(f"request {request_id}: identity verified; deadline {r['deadline']}")
@@ -101,8 +121,14 @@ def show_cmd(obj, request_id, as_of, fmt) -> None:
     Example: dossier request show 7 --format json
     """
     with obj.connect() as conn:
+        outcome = _request(conn, request_id)["outcome"]
         r = lib.show(conn, request_id, _d(as_of) or dt.date.today())
+    if fmt != "table":  # one document (one CSV row, the outcome as JSON), as `close --format json`
+        emit_record(r | {"outcome": outcome}, fmt)
+        return
     emit_record(r, fmt, title=f"request {request_id}")
+    if outcome is not None:
+        emit(outcome, fmt, ["annex", "deleted", "kept", "why_kept"], title="erasure: per annex")
 
 
 @request.command("export")
@@ -158,6 +184,7 @@ def close_cmd(obj, request_id, decision, reason, erase, correction, passed_on, n
         raise click.UsageError("--passed-on and --none-passed-on exclude each other")
     recipients = [] if none_passed_on else (list(passed_on) or None)
     with obj.connect() as conn:
+        _request(conn, request_id)  # a missing request is named as such
         r = lib.close(conn, request_id, decision, reason, list(erase) or None, correction, recipients)
         if letter:
             with open(letter, "w", encoding="utf-8") as f:
@@ -182,5 +209,6 @@ def lift_cmd(obj, request_id, reason) -> None:
     Example: dossier request lift 7 --reason "onjuistheid hersteld"
     """
     with obj.connect() as conn:
+        _request(conn, request_id)
         n = lib.lift(conn, request_id, reason)
     click.echo(f"request {request_id}: {n} restriction(s) lifted")

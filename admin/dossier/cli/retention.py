@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import click
 
-from .. import retention as lib
-from . import cli
-from .output import emit, emit_record, format_option
+from . import ANNEXES, DATE, cli, lazy
+from .output import Phases, emit, emit_record, format_option
 
-AS_OF = click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+lib = lazy("dossier.retention")
+
+AS_OF = click.option("--as-of", type=DATE, default=None,
                      help="apply the rules as on this date (default today)")
 
 
@@ -45,6 +47,23 @@ def plan_cmd(obj, as_of, fmt: str) -> None:
          title=f"retention on {_date(as_of)}")
 
 
+def _watch(connect, stop: threading.Event, report) -> None:
+    """Report, every second, what the running retention run has deleted so far: each batch
+    commits its counts to privacy.retention_log, so a second session sees them."""
+    try:
+        with connect(autocommit=True) as conn:
+            last = None
+            while not stop.wait(1.0):
+                r = conn.execute("select r.id, coalesce(sum(l.records), 0) from privacy.retention_run r "
+                                 "left join privacy.retention_log l on l.run_id = r.id where r.status = 'running' "
+                                 "group by r.id order by r.id desc limit 1").fetchone()
+                if r and r[1] != last:
+                    report(f"run {r[0]}: {r[1]} records deleted so far")
+                    last = r[1]
+    except Exception as e:  # progress is a display: the run itself goes on and reports its own errors
+        report(f"progress not shown any more: {e.__class__.__name__}")
+
+
 @retention.command("run")
 @AS_OF
 @click.option("--dry-run", is_flag=True, help="only show what would be deleted (the plan): nothing changes")
@@ -69,7 +88,19 @@ def run_cmd(obj, as_of, dry_run: bool, batch: int, fmt: str) -> None:
              ["annex", "rule", "would_delete", "kept_hold", "kept_pension", "would_delete_details"],
              title=f"dry run on {day}: nothing changed")
         return
-    r = lib.run(obj.connect, day, batch)
+    phase = Phases("retention run")
+    stop = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(obj.connect, stop, phase), daemon=True)
+    if phase.enabled:
+        phase(f"deleting what is due on {day}, {batch} records per transaction")
+        watcher.start()
+    try:
+        r = lib.run(obj.connect, day, batch)
+    finally:
+        stop.set()
+        if watcher.is_alive():
+            watcher.join()
+    phase.done()
     emit(r["log"], fmt, ["annex", "rule", "action", "records", "audit_redacted"],
          title=f"retention run {r['id']} on {r['as_of']}: {r['status']}")
 
@@ -80,23 +111,39 @@ def run_cmd(obj, as_of, dry_run: bool, batch: int, fmt: str) -> None:
 def status_cmd(obj, fmt: str) -> None:
     """The pg_cron job, its last runs and failures (cron.job_run_details) and the last
     retention runs; exit 1 unless the job completed successfully within the last 26 hours
-    (pg_cron can stop without a word, and a retention job that stops is a breach).
+    (pg_cron can stop without a word, and a retention job that stops is a breach). A fresh
+    install whose job has not run yet says "not yet run" (exit 0) for its first 26 hours;
+    manual `retention run`s are counted but do not stand in for the scheduled job.
 
+    --format csv prints one row (the verdict and its figures), json everything.
+
+    \b
     Example: dossier retention status || echo "retention is not running"
     """
     with obj.connect() as conn:
         s = lib.status(conn)
+    job = s["job"] or {}
+    summary = {"ok": s["ok"], "state": s["state"], "job": job.get("jobname"), "schedule": job.get("schedule"),
+               "active": job.get("active"), "last_success": s["last_success"], "failures": len(s["failures"]),
+               "manual_runs": s["manual_runs"], "last_manual_run": s["last_manual_run"],
+               "problems": "; ".join(s["problems"])}
     if fmt == "json":
-        emit_record({k: v for k, v in s.items()}, "json")
+        emit_record(s, "json")
+    elif fmt == "csv":
+        emit([summary], "csv", list(summary))  # one table a script can parse
     else:
         emit_record(s["job"] or {"job": "(none)"}, fmt, title="pg_cron job")
         emit(s["runs"], fmt, ["runid", "status", "start_time", "end_time", "return_message"], title="last job runs")
         emit(s["retention_runs"], fmt, ["id", "as_of", "started_at", "finished_at", "status", "run_by"],
              title="retention runs")
         emit_record(s["audit_retention"], fmt, title="audit retention (monthly)")
+        if s["manual_runs"]:
+            click.echo(f"manual runs: {s['manual_runs']} (last completed: {s['last_manual_run'] or 'none'})")
         for p in s["problems"]:
             click.echo(f"PROBLEM: {p}", err=True)
-        if s["ok"]:
+        if s["state"] == "not yet run":
+            click.echo(f"retention job not yet run: scheduled '{job.get('schedule')}', first run still ahead")
+        elif s["ok"]:
             click.echo("retention job ok: completed within the last 26 hours")
     if not s["ok"]:
         raise SystemExit(1)
@@ -113,7 +160,7 @@ def hold() -> None:
 @hold.command("add")
 @click.argument("subject", type=int)
 @click.option("--reason", required=True, help="the legal duty or matter (recorded)")
-@click.option("--annex", type=click.Choice(["A1", "A2", "A3", "A4", "A5", "A6", "FS", "TP"]), default=None,
+@click.option("--annex", type=click.Choice(ANNEXES), default=None,
               help="only this annex's records (default: all of the subject's)")
 @click.pass_obj
 def hold_add(obj, subject: int, reason: str, annex: str | None) -> None:
