@@ -93,6 +93,8 @@ def _table(rows: list[dict]) -> str:
 def render_erasure_letter(conn, rid: int) -> str:
     """The decision on an erasure request as a printable Dutch letter (HTML): per processing and
     part what was erased, and what was kept and why (art. 13.5, 13.7; AVG art. 17)."""
+    from psycopg.rows import dict_row
+
     cur = conn.cursor(row_factory=dict_row)
     r = cur.execute("select q.id, q.kind, q.received_on, q.decision, q.decision_reason, q.closed_on, q.outcome, "
                     "a.organisation, a.controller, a.postal_address from privacy.subject_request q "
