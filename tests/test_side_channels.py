@@ -143,20 +143,26 @@ def probe_role(logins, role: str) -> tuple[int, list[str]]:
                     sql.Identifier(column), sql.Identifier("dossier", table)), (hidden_id,)).fetchone()
                 if value is None or value[0] is None or above(value[0]) is None:
                     continue
-                n += 1
-                name = f"probe_{n}"
-                me.execute(sql.SQL("prepare {} (bigint, {}) as select 1 from {} where id = $1 and {} < $2").format(
-                    sql.Identifier(name), sql.SQL(column_type(admin, table, column)), rel,
-                    sql.Identifier(column)))
-                for scan, (seq, idx, bitmap) in SCANS.items():
-                    me.execute(f"set enable_seqscan = {seq}; set enable_indexscan = {idx}; "
-                               f"set enable_bitmapscan = {bitmap}")
-                    present = plan(me, name, (hidden_id, above(value[0])))
-                    absent = plan(me, name, (hidden_id, value[0]))
-                    probes += 1
-                    if present != absent:
-                        leaks.append(f"{schema}.{relation}.{column} ({place}, {scan} scan):\n"
-                                     f"-- value below the probe --\n{present}\n-- not below --\n{absent}")
+                # two shapes: a plain comparison, and the caller's own InitPlan gated by the
+                # cheapest comparison there is (a one-element list), which runs only when a row
+                # passed it: the independent attack's oracle, with or without EXPLAIN
+                shapes = ("{col} < $2",
+                          "case when {col} < any (array[$2]) then (select false) else false end")
+                for shape in shapes:
+                    n += 1
+                    name = f"probe_{n}"
+                    me.execute(sql.SQL("prepare {} (bigint, {}) as select 1 from {} where id = $1 and " + shape).format(
+                        sql.Identifier(name), sql.SQL(column_type(admin, table, column)), rel,
+                        col=sql.Identifier(column)))
+                    for scan, (seq, idx, bitmap) in SCANS.items():
+                        me.execute(f"set enable_seqscan = {seq}; set enable_indexscan = {idx}; "
+                                   f"set enable_bitmapscan = {bitmap}")
+                        present = plan(me, name, (hidden_id, above(value[0])))
+                        absent = plan(me, name, (hidden_id, value[0]))
+                        probes += 1
+                        if present != absent:
+                            leaks.append(f"{schema}.{relation}.{column} ({place}, {scan} scan, {shape}):\n"
+                                         f"-- value below the probe --\n{present}\n-- not below --\n{absent}")
     return probes, leaks
 
 
@@ -174,6 +180,25 @@ def test_explain_oracle_learns_nothing(logins, restricted_subject, role):
 def test_every_role_with_table_access_is_in_the_oracle_test(demo_admin):
     params = next(m for m in test_explain_oracle_learns_nothing.pytestmark if m.name == "parametrize").args[1]
     assert set(probe_roles(demo_admin)) <= set(params)
+
+
+def test_caller_subquery_gated_by_a_comparison_tells_nothing_without_explain(logins):
+    """The independent attack: `… and birth_date < D and surname = (select 1/0 …)` errored or
+    not depending on a hidden person's birth date, in plain SELECTs. The policy's tests now run
+    before any comparison of the caller, so a hidden row never reaches the division."""
+    admin = logins.admin
+    me = grant_persona(logins, "school_manager", login="plain_bisector")
+    me.execute("set enable_seqscan = off; set enable_bitmapscan = off")  # only the hidden row is read
+    hidden = admin.execute("select r.id, r.birth_date from dossier.person_record r join dossier.org_unit u "
+                           "on u.id = r.unit_id where u.code like %s and r.annex = 'A2' and r.birth_date is not null "
+                           "order by r.id limit 1", ("DEMO-EDU-S2%",)).fetchone()
+    for day in (hidden[1], hidden[1] + dt.timedelta(days=1)):
+        for shape in ("birth_date < %s and surname = (select (1 / (0 * random())::int)::text)",
+                      "case when birth_date < any (array[%s::date]) then (select 1 / (0 * random())::int) = 1 "
+                      "else false end"):
+            got = me.execute("select count(*) from dossier.person_record where id = %s and " + shape,
+                             (hidden[0], day)).fetchone()[0]
+            assert got == 0
 
 
 def test_the_plan_holds_the_scope_as_a_constant(logins):
@@ -530,3 +555,56 @@ def test_training_statistics_hold_no_cell_under_k(demo_admin):
     assert small == 0
     kept = demo_admin.execute("select coalesce(sum(persons), 0) from mis.training_history").fetchone()[0]
     assert kept in (0, 7) or kept >= k
+
+
+def test_mis_figures_about_fewer_than_k_persons_are_left_out(logins):
+    """A cell of 7 with one sick person showed that person's sick-leave spell (the independent
+    attack): sick-leave figures need k sick persons in the cell, flows k joiners or leavers."""
+    admin = logins.admin
+    k = int(admin.execute("select value from privacy.setting where key = 'mis_k'").fetchone()[0])
+    me = grant_persona(logins, "finance_manager", login="mis_figures")
+    me.row_factory = psycopg.rows.dict_row
+    rows = me.execute("select * from mis.staff_by_unit").fetchall()
+    assert rows
+    for r in rows:
+        sick = admin.execute(
+            """select count(distinct a.subject_id) from dossier.absence a
+                 join dossier.org_unit u on u.id = a.unit_id
+                 join dossier.org_unit s on u.path like s.path || '%%'
+                 join dossier.person_record p on p.id = a.record_id and p.annex = 'A2'
+                where s.code = %s and a.reason_code = 'sickness' and a.first_day <= current_date
+                  and coalesce(a.last_day, current_date) >= current_date - 365
+                  and (p.ended_on is null or p.ended_on >= current_date)""", (r["unit_code"],)).fetchone()[0]
+        if r["avg_sick_leave_days"] is not None:
+            assert sick >= k, r
+        if r["inflow_12m"] is not None:
+            assert r["inflow_12m"] == 0 or r["inflow_12m"] >= k, r
+        if r["outflow_12m"] is not None:
+            assert r["outflow_12m"] == 0 or r["outflow_12m"] >= k, r
+
+
+def test_unique_keys_answer_only_for_the_writers_organisation(logins):
+    """An invoice number or an attendance of another organisation no longer answers "duplicate
+    key" (the unique keys lead with org_id; the row's own organisation is checked first)."""
+    admin = logins.admin
+    me = grant_persona(logins, "training_administrator", login="unique_prober")
+    other = admin.execute("select id from dossier.org_unit where code = %s", (OTHER_ORG,)).fetchone()[0]
+    mine = admin.execute("select id from dossier.org_unit where code = %s", (ORG,)).fetchone()[0]
+    theirs = admin.execute("select provider_id, number from dossier.provider_invoice where org_id = %s limit 1",
+                           (other,)).fetchone()
+    errors = set()
+    for number in (theirs[1], "NO-SUCH-NUMBER"):
+        with pytest.raises(psycopg.Error) as e:
+            me.execute("insert into dossier.provider_invoice (provider_id, number, invoice_date, amount, org_id) "
+                       "values (%s, %s, current_date, 1, %s)", (theirs[0], number, mine))
+        errors.add((type(e.value).__name__, e.value.diag.constraint_name))
+    assert len(errors) == 1, errors
+    for (name,) in admin.execute(
+            """select c.conname from pg_constraint c join pg_class t on t.oid = c.conrelid
+                where c.contype = 'u' and t.relnamespace = 'dossier'::regnamespace
+                  and (t.relname in (select table_name from privacy.personal_table)
+                       or t.relname in (select table_name from privacy.org_table))
+                  and not exists (select from pg_attribute a where a.attrelid = c.conrelid
+                                   and a.attnum = any (c.conkey) and a.attname in ('id', 'org_id'))
+                  and not exists (select from pg_constraint f where f.contype = 'f' and f.conindid = c.conindid)"""):
+        raise AssertionError(f"unique key {name} can answer for another organisation")

@@ -9,7 +9,9 @@ create or replace function privacy.scope_day() returns date
     set search_path = pg_catalog, pg_temp
 as $$
     -- SECURITY DEFINER: reads the time_zone setting; privacy.setting is closed to the roles
-    select (pg_catalog.now() at time zone coalesce(
+    -- clock_timestamp(), not now(): a transaction opened before midnight must not keep
+    -- yesterday's grants for its next statements
+    select (pg_catalog.clock_timestamp() at time zone coalesce(
                (select s.value from privacy.setting s where s.key = 'time_zone'), 'Europe/Amsterdam'))::date
 $$;
 comment on function privacy.scope_day() is
@@ -130,6 +132,33 @@ as $$ select privacy.scope_now(p_role, p_kind) $$;
 comment on function privacy.scope(name, text) is
     'The scope a row policy tests, folded to a constant at plan time (see privacy.scope_now).';
 
+-- The same scope as one multirange ('{[3,7)}'): the policies test
+-- `unit_id <@ any (array[privacy.scope_ranges(role, kind)])`, a one-element list, which
+-- PostgreSQL prices at half an operator, the least any test of a value can cost; a caller's
+-- condition of the same price comes after it (ties keep the policy's conditions first), so a
+-- hidden row is rejected before any comparison of the caller runs on it (issue 13). The
+-- `= any (privacy.scope(…))` test stays beside it for the index. Folded and invalidated exactly
+-- like privacy.scope (see above).
+create or replace function privacy.scope_ranges_now(p_role name, p_kind text) returns int8multirange
+    language plpgsql immutable security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+-- SECURITY DEFINER: calls privacy.scope_now, which reads the grants register.
+begin
+    return coalesce((select pg_catalog.range_agg(pg_catalog.int8range(i, i, '[]'))
+                       from unnest(privacy.scope_now(p_role, p_kind)) i), '{}'::int8multirange);
+end
+$$;
+comment on function privacy.scope_ranges_now(name, text) is
+    'privacy.scope_now as one multirange, for the row-policy test that runs first.';
+
+-- No SET clause, no SECURITY DEFINER: the planner inlines it (see privacy.scope).
+create or replace function privacy.scope_ranges(p_role name, p_kind text) returns int8multirange
+    language sql immutable security invoker
+as $$ select privacy.scope_ranges_now(p_role, p_kind) $$;
+comment on function privacy.scope_ranges(name, text) is
+    'The scope of a row policy as one multirange, folded at plan time.';
+
 -- Make every backend replan statements that hold a scope constant. Serialised with the grant
 -- rebuild (two concurrent rewrites of one pg_proc row would fail).
 create or replace function privacy.invalidate_scope_plans() returns void
@@ -144,6 +173,8 @@ begin
      where p.oid = 'privacy.scope(name, text)'::pg_catalog.regprocedure;
     -- any change of the row invalidates; toggling the (unused) cost keeps it a change
     execute pg_catalog.format('alter function privacy.scope(name, text) cost %s',
+                              case when v_cost = 1 then 2 else 1 end);
+    execute pg_catalog.format('alter function privacy.scope_ranges(name, text) cost %s',
                               case when v_cost = 1 then 2 else 1 end);
 end
 $$;
@@ -215,4 +246,8 @@ select privacy.rebuild_grant_unit();  -- grants made before this file (or before
 delete from privacy.object_audience where defined_in = '1000_access_helpers';
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
 select 'privacy', f, '@users', 'EXECUTE', '1000_access_helpers'
-  from unnest(array['scope(name, text)', 'scope_now(name, text)', 'scope_day()']) f;
+  from unnest(array['scope(name, text)', 'scope_now(name, text)', 'scope_day()', 'scope_ranges(name, text)',
+                    'scope_ranges_now(name, text)']) f;
+-- the generated annex number of every personal-data row is computed as the writing role
+insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
+values ('dossier', 'annex_no(text)', '@users', 'EXECUTE', '1000_access_helpers');

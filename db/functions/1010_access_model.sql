@@ -172,11 +172,27 @@ create or replace function privacy.scope_expr(p_role name, p_scope text) returns
     language sql immutable security invoker set search_path = pg_catalog, pg_temp
 as $$
     select case p_scope
-        when 'org' then format('org_id = any (privacy.scope(%L, ''org''))', p_role)
-        when 'unit' then format('unit_id = any (privacy.scope(%L, ''unit''))', p_role)
-        when 'self' then 'subject_id = any (privacy.scope(''employee_self'', ''self''))'
+        when 'org' then format('org_id <@ any (array[privacy.scope_ranges(%1$L, ''org'')]) '
+                               'and org_id = any (privacy.scope(%1$L, ''org''))', p_role)
+        when 'unit' then format('unit_id <@ any (array[privacy.scope_ranges(%1$L, ''unit'')]) '
+                                'and unit_id = any (privacy.scope(%1$L, ''unit''))', p_role)
+        when 'self' then 'subject_id <@ any (array[privacy.scope_ranges(''employee_self'', ''self'')]) '
+                         'and subject_id = any (privacy.scope(''employee_self'', ''self''))'
     end
 $$;
+
+-- The annex test of a row policy: first the row's annex number against one multirange, a
+-- one-element list, the cheapest kind of test, so it runs before any comparison of the caller
+-- (db/schema/V1950__annex_no.sql); then the same as `annex = any (…)`, for partition pruning.
+create or replace function privacy.annex_expr(p_annexes text[]) returns text
+    language sql immutable security invoker set search_path = pg_catalog, pg_temp
+as $$
+    select format('annex_no <@ any (array[%L::int4multirange]) and annex = any (%L::text[])',
+                  (select pg_catalog.range_agg(pg_catalog.int4range(n::integer, n::integer, '[]'))
+                     from unnest(array['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'FS', 'TP']) with ordinality x(a, n)
+                    where a = any (p_annexes)), p_annexes)
+$$;
+comment on function privacy.annex_expr(text[]) is 'The annex test of a row policy (one multirange first, then the list).';
 
 -- The organisation scope of a role on organisation data (privacy.org_table) and, for the HR
 -- importer, on everything it touches: the importer reaches only the organisation of the run in
@@ -220,17 +236,17 @@ writes as (
      group by rc.role, rc.table_name, p
 )
 select r.table_name, ('select_' || r.role)::name as policy_name, r.role, 'SELECT'::text as command,
-       format('annex = any (%L::text[]) and %s', r.annexes, privacy.scope_expr(r.role, r.scope))
+       privacy.annex_expr(r.annexes) || ' and ' || privacy.scope_expr(r.role, r.scope)
            || privacy.restriction_expr(r.role) as using_expr,
        null::text as check_expr
   from reads r
 union all
 select w.table_name, (w.command || '_' || w.role)::name, w.role, upper(w.command),
        case when w.command <> 'insert' then
-            format('annex = any (%L::text[]) and %s', w.annexes, privacy.scope_expr(w.role, w.scope))
+            privacy.annex_expr(w.annexes) || ' and ' || privacy.scope_expr(w.role, w.scope)
             || privacy.restriction_expr(w.role) end,
        case when w.command <> 'delete' then
-            format('annex = any (%L::text[]) and %s', w.annexes, privacy.scope_expr(w.role, w.scope)) end
+            privacy.annex_expr(w.annexes) || ' and ' || privacy.scope_expr(w.role, w.scope) end
   from writes w
 union all
 -- the subject key: writers of records see and create the keys of their organisations

@@ -18,6 +18,9 @@
 --     cell counts as derivable when it is the only unknown part of a known parent, or when all its
 --     children are known and it has no residual; derivable cells are checked like shown ones.
 --     Repeated until nothing changes (mis.suppress_tree);
+--   * a figure of a shown cell that is about fewer than k of its persons (absence %, sick-leave
+--     duration and frequency, in- and outflow) is left out: a cell of 7 with one sick person
+--     would otherwise show that person's sick leave;
 --   * age_bands, training_by_department: cells are a partition of a known total, so the suppressed
 --     cells of a group must hold none or at least k persons (the smallest shown cell follows).
 
@@ -258,7 +261,9 @@ begin
         select anc.id::bigint as unit_id, count(distinct p.subject_id) as headcount, sum(p.fte) as fte,
                sum(coalesce(ay.days_weighted, 0)) as absent_days, sum(coalesce(ay.sick_spells, 0)) as sick_spells,
                sum(coalesce(ay.sick_days, 0)) as sick_days,
-               count(*) filter (where f.joined) as inflow, count(*) filter (where f.left_) as outflow
+               count(*) filter (where f.joined) as inflow, count(*) filter (where f.left_) as outflow,
+               count(*) filter (where ay.days_weighted > 0) as absent_persons,
+               count(*) filter (where ay.sick_spells > 0) as sick_persons
           from active p
           cross join lateral unnest(string_to_array(trim(both '/' from p.path), '/')) as anc(id)
           left join absence_year ay on ay.subject_id = p.subject_id
@@ -276,14 +281,19 @@ begin
                                  array_agg(c.headcount order by c.n), privacy.mis_k()) as hidden
           from cells c
     )
+    -- a figure about fewer than k of the cell's persons (one person's sick leave, one joiner) is
+    -- left out even in a cell of k or more (issue 13, found by an independent attack)
     select o.code, c.code, c.name, c.kind, pa.code, m.hidden[c.n],
            case when not m.hidden[c.n] then c.headcount end,
            case when not m.hidden[c.n] then round(c.fte, 1) end,
-           case when not m.hidden[c.n] then round(100 * c.absent_days / (c.headcount * 365.0), 2) end,
-           case when not m.hidden[c.n] and c.sick_spells > 0 then round(c.sick_days / c.sick_spells::numeric, 1) end,
-           case when not m.hidden[c.n] then round(c.sick_spells / c.headcount::numeric, 2) end,
-           case when not m.hidden[c.n] then c.inflow end,
-           case when not m.hidden[c.n] then c.outflow end
+           case when not m.hidden[c.n] and (c.absent_persons = 0 or c.absent_persons >= privacy.mis_k())
+                then round(100 * c.absent_days / (c.headcount * 365.0), 2) end,
+           case when not m.hidden[c.n] and c.sick_persons >= privacy.mis_k()
+                then round(c.sick_days / c.sick_spells::numeric, 1) end,
+           case when not m.hidden[c.n] and (c.sick_persons = 0 or c.sick_persons >= privacy.mis_k())
+                then round(c.sick_spells / c.headcount::numeric, 2) end,
+           case when not m.hidden[c.n] and (c.inflow = 0 or c.inflow >= privacy.mis_k()) then c.inflow end,
+           case when not m.hidden[c.n] and (c.outflow = 0 or c.outflow >= privacy.mis_k()) then c.outflow end
       from cells c cross join marks m
       join dossier.org_unit o on o.id = c.org_id
       left join dossier.org_unit pa on pa.id = c.parent_id
