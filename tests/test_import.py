@@ -339,14 +339,14 @@ def test_importer_reads_and_writes_only_what_the_feed_needs(demo_dsn, demo_admin
 SECRET = "s3cr3t-PASSWORD-that-must-never-be-echoed"
 
 
-def run_measured(*args: str, dsn: str, timeout: float = 60) -> tuple[int, str, str, float, int]:
+def run_measured(*args: str, dsn: str, timeout: float = 60, env: dict | None = None) -> tuple[int, str, str, float, int]:
     """Run `dossier` for real; (exit code, stdout, stderr, seconds, peak RSS in MiB) of that one
     process (os.wait4 gives its own rusage). Killed after `timeout` seconds (exit -9)."""
     import tempfile
     import threading
 
     exe = Path(sys.executable).parent / "dossier"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PG", "DOSSIER_"))} | {"DOSSIER_DSN": dsn}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PG", "DOSSIER_"))} | {"DOSSIER_DSN": dsn} | (env or {})
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.monotonic()
         p = subprocess.Popen([str(exe), *args], stdout=out, stderr=err, env=env)
@@ -388,6 +388,10 @@ def test_a_symlink_is_refused_and_its_target_never_echoed(demo_dsn, demo_admin, 
     refused(demo_dsn, link, expect="is a symbolic link")
     # the file itself, named directly: not a feed header, and still not echoed
     refused(demo_dsn, secret, expect="line 1 is not a feed header")
+    # the process's own environment (DOSSIER_DSN, PGPASSWORD …): NUL-separated, so not text
+    rc, out, err, *_ = run_measured("import", "hr", "/proc/self/environ", "--org", ORG, dsn=demo_dsn,
+                                    env={"PGPASSWORD": SECRET})
+    assert rc == 1 and "contains a NUL byte" in err and SECRET not in out + err
     # a header with one known column and a secret beside it: only a short escaped excerpt
     mixed = tmp_path / "mixed.csv"
     mixed.write_text(f"person_id,{SECRET}\n")

@@ -204,9 +204,11 @@ def _rows(path: Path, encoding: str | None, problems: list[Problem], counts: dic
 # kolom › directie › afdeling › team that does not resolve, level by level, to an existing unit
 # (the same matching as dossier.import_apply(): parent and name). NULL for an unknown organisation.
 NEW_UNITS = """
-with recursive pre as (
-    select distinct t.unit_names[1:n] as path, t.unit_names[1:n - 1] as parent, t.unit_names[n] as name
-      from pg_temp.hr_typed t cross join lateral pg_catalog.generate_series(1, cardinality(t.unit_names)) n
+with recursive paths as (
+    select distinct t.unit_names as names from pg_temp.hr_typed t  -- first: 10^5 rows, a few paths
+), pre as (
+    select distinct p.names[1:n] as path, p.names[1:n - 1] as parent, p.names[n] as name
+      from paths p cross join lateral pg_catalog.generate_series(1, cardinality(p.names)) n
 ), found(path, id) as (
     select '{}'::text[], u.id from dossier.org_unit u where u.code = %s and u.kind = 'organisation'
     union all
