@@ -160,3 +160,17 @@ def test_a_second_registrar_for_one_school_is_reported(as_role, logins):
     rows = admin.execute("select school_code, logins from privacy.registrar_conflicts where school_code = %s",
                          (SCHOOL,)).fetchall()
     assert rows == [(SCHOOL, ["b7_reg_one", "b7_reg_two"])]
+
+
+def test_former_staff_administrator_writes_former_staff_records_only(as_role, logins):
+    """Art. 15.4a (issue 16.7): before, only a superuser could write FS records."""
+    conn = as_role("former_staff_administrator")
+    fs, a2 = (logins.admin.execute(
+        "select p.id from dossier.person_record p join dossier.org_unit o on o.id = p.org_id "
+        "where o.code = 'DEMO-EDU' and p.annex = %s order by p.id limit 1", (annex,)).fetchone()[0] for annex in ("FS", "A2"))
+    conn.execute("insert into dossier.contribution (record_id, year, kind, amount) values (%s, 2026, 'gift', 10)", (fs,))
+    assert conn.execute("update dossier.person_record set city = 'Vlaardingen' where id = %s", (fs,)).rowcount == 1
+    assert conn.execute("update dossier.person_record set city = 'Vlaardingen' where id = %s", (a2,)).rowcount == 0
+    with pytest.raises(psycopg.Error):
+        conn.execute("insert into dossier.absence (record_id, first_day, reason_code) values (%s, current_date, 'leave')",
+                     (a2,))

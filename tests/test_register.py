@@ -73,3 +73,10 @@ def test_register_names_health_data_with_its_ground(dsn):
     assert "Er worden geen bijzondere persoonsgegevens verwerkt." in tp
     doc = json.loads(run_cli("register", "show", "A2", "--format", "json", dsn=dsn, check=True).stdout)
     assert [c["code"] for c in doc["categories"] if c["special"]] == ["absence"]
+
+
+def test_former_staff_register_says_the_processing_is_the_controllers_choice(dsn):
+    """Issue 16.7: art. 15.1 ("kan besluiten") makes the FS processing the controller's choice."""
+    md = run_cli("register", "show", "FS", dsn=dsn, check=True).stdout
+    related = md.split("## Gerelateerde verwerkingen")[1]
+    assert "Art. 15.1" in related and "keuze van de verantwoordelijke" in related

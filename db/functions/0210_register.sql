@@ -58,8 +58,8 @@ comment on view privacy.column_catalogue is
 
 -- Bijlage 7 "Per school 1 medewerker … voor verzuimregistratie" (issue 16.5): schools for which
 -- more than one login holds absence_registrar today. A grant covers the schools in its subtree
--- and the school it lies in (a grant for a team of the school). `dossier grant` and `policy
--- check` report these; none means the row is kept.
+-- and the school it lies in (a grant for a team of the school). For `dossier grant` and `policy
+-- check` to report (they do not call it yet); none means the row is kept.
 create or replace view privacy.registrar_conflicts as
 with covered as (
     select distinct g.login, s.id as school_id

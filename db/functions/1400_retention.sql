@@ -367,6 +367,8 @@ begin
     return greatest(n, 1);
 end
 $$;
+comment on function privacy.retention_detail_batch(bigint, integer) is
+    'One batch of detail rows past their own term (A6 payouts, art. 14c): delete, redact, count; 0 when none is left.';
 
 -- The audit payloads of deleted detail rows (retention of a row with a term of its own). SECURITY
 -- DEFINER: only the owner may update audit.change, and then only to null a payload (its trigger).

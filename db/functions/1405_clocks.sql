@@ -16,6 +16,7 @@
 -- invoker could not. Superuser file: it hands the function to dossier_retention (like
 -- 1420_restricted.sql).
 
+-- SECURITY DEFINER: writes the clock of records the writing role may not see (see above).
 create or replace function privacy.sync_clocks() returns trigger
     language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp

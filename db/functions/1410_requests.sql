@@ -44,6 +44,7 @@ comment on function privacy.request_state(date) is
 drop function if exists privacy.close_request(bigint, text, text, date, jsonb);
 drop function if exists privacy.verify_request(bigint, date);
 
+-- SECURITY DEFINER: writes the request registers, which no application role may write (issue 19.2).
 create or replace function privacy.open_request(p_subject bigint, p_kind text, p_annex text, p_received date,
                                                 p_identity_verified boolean, p_details text)
     returns bigint
@@ -84,6 +85,7 @@ comment on function privacy.open_request(bigint, text, text, date, boolean, text
     'Register a request (art. 13); unverified identity suspends its term (13.2); objection/restriction restrict at once.';
 
 -- The request, locked, after the scope check; refused when closed.
+-- SECURITY DEFINER: locks a row of the request register, which no application role may update.
 create or replace function privacy.request_for_update(p_request bigint) returns privacy.subject_request
     language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp
@@ -105,6 +107,7 @@ $$;
 comment on function privacy.request_for_update(bigint) is 'An open request, locked, that the caller may handle.';
 
 -- Art. 13.2: the proof of identity arrived today; the term runs again.
+-- SECURITY DEFINER: writes the request registers, which no application role may write (issue 19.2).
 create or replace function privacy.verify_request(p_request bigint) returns void
     language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp
@@ -122,6 +125,7 @@ $$;
 comment on function privacy.verify_request(bigint) is 'Record that the requester''s identity is established today (art. 13.2).';
 
 -- Lift what a request restricted (none in force: 0).
+-- SECURITY DEFINER: writes the request registers, which no application role may write (issue 19.2).
 create or replace function privacy.lift_restrictions_of(p_request bigint, p_reason text) returns integer
     language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp
@@ -137,6 +141,7 @@ end
 $$;
 comment on function privacy.lift_restrictions_of(bigint, text) is 'Lift the restrictions of a request (internal).';
 
+-- SECURITY DEFINER: writes the request registers, which no application role may write (issue 19.2).
 create or replace function privacy.lift_restriction(p_request bigint, p_reason text) returns integer
     language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp
@@ -167,6 +172,7 @@ comment on function privacy.lift_restriction(bigint, text) is 'Lift the restrict
 -- correction carried out and to whom it was passed on (art. 13.5; AVG art. 19); a granted
 -- objection ends the processing (art. 13.6); a refused objection or restriction lifts its
 -- restriction. Returns the erasure's outcome (else null).
+-- SECURITY DEFINER: writes the request registers, which no application role may write (issue 19.2).
 create or replace function privacy.close_request(p_request bigint, p_decision text, p_reason text,
                                                  p_erase text[] default null, p_correction text default null,
                                                  p_passed_on text[] default null)
@@ -217,6 +223,7 @@ comment on function privacy.close_request(bigint, text, text, text[], text, text
     'Decide a request today (art. 13.7): erasure carried out, rectification recorded, objection ends the processing.';
 
 -- Complaints (art. 16): recorded with their terms; answered and referred today, by the session.
+-- SECURITY DEFINER: writes the request registers, which no application role may write (issue 19.2).
 create or replace function privacy.open_complaint(p_subject bigint, p_found_on date, p_received_on date, p_summary text)
     returns bigint
     language plpgsql volatile security definer
@@ -238,6 +245,7 @@ end
 $$;
 comment on function privacy.open_complaint(bigint, date, date, text) is 'Record a complaint (art. 16.1) with the day the fact was found.';
 
+-- SECURITY DEFINER: writes the request registers, which no application role may write (issue 19.2).
 create or replace function privacy.answer_complaint(p_complaint bigint, p_answer text) returns void
     language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp
@@ -261,6 +269,7 @@ end
 $$;
 comment on function privacy.answer_complaint(bigint, text) is 'The controller''s answer to a complaint, today (art. 16.1); starts the two weeks of 16.2.';
 
+-- SECURITY DEFINER: writes the request registers, which no application role may write (issue 19.2).
 create or replace function privacy.refer_complaint(p_complaint bigint) returns void
     language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp

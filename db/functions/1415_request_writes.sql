@@ -14,6 +14,7 @@ drop function if exists privacy.erase_subject(bigint, date);
 
 -- The caller may handle requests of this subject: a superuser, or a privacy officer of the
 -- subject's organisation (its grants in force). The request functions call it.
+-- SECURITY DEFINER: reads the subject's records past the caller's row policies (dossier_retention's).
 create or replace function privacy.assert_request_scope(p_subject bigint) returns void
     language plpgsql stable security definer
     set search_path = pg_catalog, pg_temp
@@ -34,6 +35,7 @@ comment on function privacy.assert_request_scope(bigint) is
     'Refuse unless the caller is a superuser or a privacy officer of the subject''s organisation (grants register).';
 
 -- How many records the subject has (in one annex; on an objectionable ground, art. 13.6).
+-- SECURITY DEFINER: reads the subject's records past the caller's row policies (dossier_retention's).
 create or replace function privacy.subject_record_count(p_subject bigint, p_annex text, p_objectionable boolean)
     returns integer
     language sql stable security definer
@@ -52,6 +54,7 @@ comment on function privacy.subject_record_count(bigint, text, boolean) is
 -- (privacy.erasure_duty), and the rest erased as the officer decides: p_erase lists 'A2' (the
 -- whole annex) or 'A2:absence' (one category); null: everything nothing keeps. The record's own
 -- columns go with the record. Returns per part what was deleted and what was kept and why.
+-- SECURITY DEFINER: deletes records and details as dossier_retention, the role that carries out erasure.
 create or replace function privacy.erase_subject(p_request bigint, p_as_of date, p_erase text[]) returns jsonb
     language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp

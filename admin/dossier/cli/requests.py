@@ -52,9 +52,11 @@ def request() -> None:
 @format_option()
 @click.pass_obj
 def open_cmd(obj, kind, subject, annex, received, unverified, details, fmt) -> None:
-    """Register a request; its deadline is four weeks after receipt. An objection or a
-    restriction restricts the subject's records at once: they drop out of every role's view
-    but the HR roles handling requests, until the request is refused or the restriction lifted.
+    """Register a request; its deadline is four weeks after receipt (not in the future). A
+    restriction restricts the subject's records at once, an objection those resting on public
+    task or legitimate interest (art. 13.6; refused when there are none): they drop out of every
+    role's view but the HR roles handling requests, until the request is refused or the
+    restriction lifted. A granted objection ends their processing.
 
     Example: dossier request open --type access --subject 42 --received 2026-11-02 --unverified
     """
