@@ -35,7 +35,7 @@ comment on function privacy.request_state(date) is
 -- db/schema/V1720__request_registers.sql). Each checks the state transition, the caller's scope
 -- (a superuser, or a privacy_officer of the subject's organisation by the grants register,
 -- privacy.my_org, privacy.assert_request_scope) and takes who and when from the session
--- (session_user, now(), current_date): no caller supplies an opener, a closer, a decision date, a
+-- (session_user, now(), privacy.scope_day(): the organisation's day, not the session's zone): no caller supplies an opener, a closer, a decision date, a
 -- suspension or an erasure outcome. The privacy officer holds EXECUTE on them and no
 -- INSERT/UPDATE on the registers. SECURITY DEFINER, owned by dossier_owner (the registers'
 -- owner); what they need from the dossier itself runs as dossier_retention
@@ -53,16 +53,18 @@ create or replace function privacy.open_request(p_subject bigint, p_kind text, p
 as $$
 declare
     v_id bigint;
-    v_received date := coalesce(p_received, current_date);
+    v_received date := coalesce(p_received, privacy.scope_day());
 begin
-    if v_received > current_date then
+    if v_received > privacy.scope_day() then
         raise exception 'received_on % is in the future', v_received using errcode = 'invalid_parameter_value';
     end if;
+    -- the officer's organisation first: a subject of another organisation, and one that does not
+    -- exist, get the same answer (found by an independent attack)
+    perform privacy.assert_request_scope(p_subject);
     if privacy.subject_record_count(p_subject, p_annex, false) = 0 then
         raise exception 'no data subject % with a record%', p_subject, coalesce(' in ' || p_annex, '')
             using errcode = 'no_data_found';
     end if;
-    perform privacy.assert_request_scope(p_subject);
     -- art. 13.6: an objection concerns only processing on public task or legitimate interest
     if p_kind = 'objection' and privacy.subject_record_count(p_subject, p_annex, true) = 0 then
         raise exception 'objection refused: art. 13.6 covers only processing on public task or legitimate interest (art. 7 e, f); subject % has no record on those grounds%',
@@ -114,7 +116,7 @@ create or replace function privacy.verify_request(p_request bigint) returns void
 as $$
 begin
     perform privacy.request_for_update(p_request);
-    update privacy.request_suspension set until_date = current_date, lifted_by = session_user, lifted_at = now()
+    update privacy.request_suspension set until_date = privacy.scope_day(), lifted_by = session_user, lifted_at = now()
      where request_id = p_request and until_date is null;
     if not found then
         raise exception 'request % is not waiting for identity verification', p_request
@@ -201,13 +203,13 @@ begin
             p_request using errcode = 'invalid_parameter_value';
     end if;
     update privacy.request_suspension
-       set until_date = greatest(from_date, current_date), lifted_by = session_user, lifted_at = now()
+       set until_date = greatest(from_date, privacy.scope_day()), lifted_by = session_user, lifted_at = now()
      where request_id = p_request and until_date is null;
     if r.kind = 'erasure' and v_granted then
-        v_outcome := privacy.erase_subject(p_request, current_date, p_erase);
+        v_outcome := privacy.erase_subject(p_request, privacy.scope_day(), p_erase);
     end if;
     update privacy.subject_request
-       set decision = p_decision, decision_reason = p_reason, closed_on = current_date, closed_at = now(),
+       set decision = p_decision, decision_reason = p_reason, closed_on = privacy.scope_day(), closed_at = now(),
            closed_by = session_user, outcome = v_outcome, correction = p_correction, passed_on_to = p_passed_on
      where id = p_request;
     if r.kind in ('objection', 'restriction') and not v_granted then
@@ -231,9 +233,9 @@ create or replace function privacy.open_complaint(p_subject bigint, p_found_on d
 as $$
 declare
     v_id bigint;
-    v_received date := coalesce(p_received_on, current_date);
+    v_received date := coalesce(p_received_on, privacy.scope_day());
 begin
-    if p_found_on is null or p_found_on > v_received or v_received > current_date then
+    if p_found_on is null or p_found_on > v_received or v_received > privacy.scope_day() then
         raise exception 'complaint: found_on % must be on or before received_on %, which is not in the future',
             p_found_on, v_received using errcode = 'invalid_parameter_value';
     end if;
@@ -262,7 +264,7 @@ begin
         raise exception 'complaint % was answered on %', p_complaint, c.answered_on
             using errcode = 'object_not_in_prerequisite_state';
     end if;
-    update privacy.complaint set answered_on = current_date, answer = p_answer, answered_by = session_user,
+    update privacy.complaint set answered_on = privacy.scope_day(), answer = p_answer, answered_by = session_user,
                                  answered_at = now()
      where id = p_complaint;
 end
@@ -286,7 +288,7 @@ begin
         raise exception 'complaint %: only an answered complaint goes to the committee, once', p_complaint
             using errcode = 'object_not_in_prerequisite_state';
     end if;
-    update privacy.complaint set committee_on = current_date where id = p_complaint;
+    update privacy.complaint set committee_on = privacy.scope_day() where id = p_complaint;
 end
 $$;
 comment on function privacy.refer_complaint(bigint) is 'The subject went to the complaints committee today (art. 16.2).';
