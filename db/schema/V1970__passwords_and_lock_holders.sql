@@ -1,4 +1,3 @@
--- dossier:run-as superuser
 -- Two findings of an independent attack (issues 14.3, 19.4):
 -- * a login gave itself a password (`alter role current_user password …`, which PostgreSQL allows
 --   every role) and logged in over TCP unseen: the verifiers `dossier grant --password` and
