@@ -59,7 +59,7 @@ def test_deadline_four_weeks_and_overdue_exit_status(demo_dsn, logins):
     assert p.returncode == 1 and "was closed on" in p.stderr
     p = run_cli("request", "open", "--type", "access", "--subject", str(subject), "--received",
                 str(TODAY + D(days=1)), dsn=demo_dsn)
-    assert p.returncode == 1 and "in the future" in p.stderr, "a future receipt would postpone the deadline"
+    assert p.returncode == 2 and "in the future" in p.stderr, "a future receipt would postpone the deadline"
 
 
 def test_rectification_records_the_correction_and_its_recipients(demo_dsn, logins):

@@ -376,14 +376,30 @@ create or replace function audit.redact_rows(p_table name, p_subjects bigint[], 
     language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp
 as $$
+-- SECURITY DEFINER: nobody holds UPDATE on audit.change. Redacts as audit.redact_records does
+-- (payload and salt nulled, the redaction itself an entry, so `audit verify` accepts it).
 declare
-    n integer;
+    ids bigint[];
+    p jsonb;
+    s bytea := pg_catalog.uuid_send(pg_catalog.gen_random_uuid());
 begin
-    update audit.change set payload = null, redacted_at = pg_catalog.now()
-     where subject_id = any (p_subjects) and table_name = p_table and row_id = any (p_rows)
-       and payload is not null;
-    get diagnostics n = row_count;
-    return n;
+    with r as (
+        update audit.change set payload = null, salt = null, redacted_at = pg_catalog.now()
+         where subject_id = any (p_subjects) and table_name = p_table and row_id = any (p_rows)
+           and payload is not null
+        returning id)
+    select pg_catalog.array_agg(id order by id) into ids from r;
+    if ids is null then
+        return 0;
+    end if;
+    p := pg_catalog.jsonb_build_object('redacted_ids', ids, 'redacted_at', pg_catalog.now());
+    insert into audit.change (current_user_name, application_name, schema_name, table_name, operation,
+                              payload, salt, payload_hash)
+    values (case when pg_catalog.current_setting('role') = 'none' then session_user
+                 else pg_catalog.current_setting('role')::name end,
+            pg_catalog.current_setting('application_name'), 'audit', 'change', 'UPDATE',
+            p, s, pg_catalog.sha256(s || pg_catalog.convert_to(p::text, 'UTF8')));
+    return pg_catalog.cardinality(ids);
 end
 $$;
 comment on function audit.redact_rows(name, bigint[], bigint[]) is
