@@ -235,7 +235,7 @@ def test_a_restriction_placed_during_an_insert_still_flags_its_rows(demo_dsn, lo
     placer.start()
     for _ in range(200):  # until the restriction waits on the open insert (at most 20 s)
         waiting = admin.execute("select count(*) from pg_stat_activity where application_name = 'place_restriction' "
-                                "and wait_event_type = 'Lock' and wait_event = 'advisory'").fetchone()[0]
+                                "and wait_event_type = 'Lock' and wait_event = 'transactionid'").fetchone()[0]
         if waiting:
             break
         time.sleep(0.1)

@@ -108,6 +108,9 @@ def test_policy_check_reports_every_undeclared_membership_attribute_and_setting(
     admin.execute('alter role "Rex_Retention" bypassrls')
     admin.execute("create role ops_createrole login createrole")
     logins.made.append("ops_createrole")
+    admin.execute("create role side_door login")
+    logins.made.append("side_door")
+    admin.execute('grant "Eve_Owner" to side_door')        # inherits Eve's roles
     sam = logins.connect("Sam_Self_Set")
     sam.execute("alter role current_user set statement_timeout = 0")    # PostgreSQL lets it
     try:   # roles are cluster-wide: put the group roles back whatever happens
@@ -130,6 +133,7 @@ def test_policy_check_reports_every_undeclared_membership_attribute_and_setting(
         ("role attribute", "Rex_Retention"),
         ("role attribute", "ops_createrole"),
         ("role setting", "Sam_Self_Set: statement_timeout=0"),
+        ("role membership", "side_door is a member of Eve_Owner"),
     }
     assert expected <= found, expected - found
 

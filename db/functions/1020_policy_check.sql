@@ -181,7 +181,8 @@ as $$
      where r.rolcreaterole and not r.rolsuper
        and r.oid not in (select oid from group_role) and r.oid not in (select oid from app_login)
     union all
-    -- group roles are members of nothing, and only declared logins are members of them
+    -- group roles are members of nothing, only declared logins are members of them, and no
+    -- role is a member of an application login (it would inherit the login's roles)
     select case when g.rolname in (select role from privacy.app_role where kind <> 'technical')
                      and m.oid not in (select oid from group_role)
                 then 'unregistered member' else 'role membership' end,
@@ -194,7 +195,7 @@ as $$
       join pg_catalog.pg_roles m on m.oid = am.member
       join pg_catalog.pg_roles g on g.oid = am.roleid
      where (m.oid in (select oid from group_role) or m.oid in (select oid from app_login)
-            or g.oid in (select oid from group_role))
+            or g.oid in (select oid from group_role) or g.oid in (select oid from app_login))
        and not exists (select from declared_membership d where d.member = m.rolname and d.role = g.rolname)
     union all
     -- role-level settings (pg_db_role_setting): only the login settings grant gives (19.4)
