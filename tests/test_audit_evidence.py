@@ -406,16 +406,15 @@ def test_a_privacy_officer_cannot_keep_a_request_off_the_record(cluster, demo_db
     """The rows already audited in a transaction are kept where no login can write (not in a
     setting, which any login may set): marking a row as seen is refused, the request is on record."""
     logins.grant("Hide_Hanna", "privacy_officer", "DEMO-EDU", reason="fg")
-    me = logins.connect("Hide_Hanna", autocommit=False)
+    me = logins.connect("Hide_Hanna")
     subject = logins.admin.execute("select min(subject_id) from dossier.person_record").fetchone()[0]
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         me.execute("insert into audit.control_seen values (txid_current(), 'privacy.subject_request'::regclass, "
                    "'{\"id\": 1}')")
-    me.rollback()
-    me.execute("set local dossier.audit_control_seen = 'anything'")
-    rid = me.execute("select privacy.open_request(%s, 'access', null, current_date, true, null)",
-                     (subject,)).fetchone()[0]
-    me.commit()
+    with me.transaction():
+        me.execute("set local dossier.audit_control_seen = 'anything'")
+        rid = me.execute("select privacy.open_request(%s, 'access', null, current_date, true, null)",
+                         (subject,)).fetchone()[0]
     n = logins.admin.execute("select count(*) from audit.change where schema_name = 'privacy' "
                              "and table_name = 'subject_request' and row_id = %s and session_user_name = 'Hide_Hanna'",
                              (rid,)).fetchone()[0]
