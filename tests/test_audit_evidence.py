@@ -105,7 +105,7 @@ def test_an_edit_of_any_column_is_found_and_names_the_entry(demo_admin, demo_dsn
 
 
 def test_the_canonical_encoding_is_as_documented(demo_admin):
-    """docs/architecture.md: sha256 of the JSON array as jsonb prints it; recomputed here in Python."""
+    """docs/architecture.md: sha256 of the JSON array as json_build_array prints it; recomputed here in Python."""
     demo_admin.execute("set application_name = 'quote \" back\\\\slash'")  # ASCII: PostgreSQL's rule
     rec = demo_admin.execute("select id from dossier.person_record where annex = 'A2' order by id limit 1").fetchone()[0]
     demo_admin.execute("update dossier.person_record set city = 'Codeerstad' where id = %s", (rec,))
@@ -400,3 +400,22 @@ def test_the_privacy_officer_takes_a_digest_without_reading_payloads(cluster, de
     assert body["database"]["name"] == demo_db and len(body["chain_hash"]) == 64
     rc, out, err = verify(cluster.dsn(demo_db), "--digest", d, "--public-key", pub)
     assert rc == 0, out + err
+
+
+def test_a_privacy_officer_cannot_keep_a_request_off_the_record(cluster, demo_db, logins):
+    """The rows already audited in a transaction are kept where no login can write (not in a
+    setting, which any login may set): marking a row as seen is refused, the request is on record."""
+    logins.grant("Hide_Hanna", "privacy_officer", "DEMO-EDU", reason="fg")
+    me = logins.connect("Hide_Hanna")
+    subject = logins.admin.execute("select min(subject_id) from dossier.person_record").fetchone()[0]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        me.execute("insert into audit.control_seen values (txid_current(), 'privacy.subject_request'::regclass, "
+                   "'{\"id\": 1}')")
+    with me.transaction():
+        me.execute("set local dossier.audit_control_seen = 'anything'")
+        rid = me.execute("select privacy.open_request(%s, 'access', null, current_date, true, null)",
+                         (subject,)).fetchone()[0]
+    n = logins.admin.execute("select count(*) from audit.change where schema_name = 'privacy' "
+                             "and table_name = 'subject_request' and row_id = %s and session_user_name = 'Hide_Hanna'",
+                             (rid,)).fetchone()[0]
+    assert n == 1

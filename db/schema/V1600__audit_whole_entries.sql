@@ -41,12 +41,12 @@ comment on column audit.chain.entry_hashes is
     'The entry hashes (audit.change_hashed.entry_hash) this seal covered, in id order; entries_hash '
     'is sha256 of their concatenation.';
 
--- The canonical encoding: the JSON array below as PostgreSQL's jsonb prints it (elements
+-- The canonical encoding: the JSON array below as PostgreSQL's json_build_array prints it (elements
 -- separated by ", ", strings JSON-escaped, UTF-8), hashed with sha256. `at` in microseconds since
 -- 1970-01-01 UTC, so the encoding does not depend on the session's TimeZone or DateStyle.
 create view audit.change_hashed as
 select c.*,
-       pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.jsonb_build_array(
+       pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.json_build_array(
            c.id, (extract(epoch from c.at) * 1000000)::bigint, c.txid,
            c.session_user_name::text, c.current_user_name::text, c.application_name,
            c.client_addr::text, c.schema_name::text, c.table_name::text, c.operation, c.annex,
@@ -57,7 +57,7 @@ alter view audit.change_hashed owner to dossier_owner;
 revoke all on audit.change_hashed from public;
 comment on view audit.change_hashed is
     'audit.change with each entry''s hash over every column that says what happened (issue 15.1): '
-    'sha256 of the jsonb text of [id, at (µs since epoch, UTC), txid, session_user_name, '
+    'sha256 of the json_build_array text of [id, at (µs since epoch, UTC), txid, session_user_name, '
     'current_user_name, application_name, client_addr, schema_name, table_name, operation, annex, '
     'subject_id, record_id, row_id, hex(payload_hash)].';
 
