@@ -222,6 +222,15 @@ as $$
       from trial_login t
      where t.rolvaliduntil is null or t.rolvaliduntil < now() or not t.rolcanlogin
     union all
+    -- a password the login gave itself (dossier sets them through grant --password / dossier password)
+    select 'role attribute', x.login::text, 'has a password dossier did not set: reset it with `dossier password`'
+      from privacy.unexpected_passwords() x(login)
+    union all
+    -- 16.5: Bijlage 7 "per school 1 medewerker" for the absence registration
+    select 'registrar', format('%s: %s', c.school_code, array_to_string(c.logins, ', ')),
+           'more than one absence registrar in force for one school (Bijlage 7: per school 1)'
+      from privacy.registrar_conflicts c
+    union all
     -- 19.5: large objects outlive their owner's grants and bypass the access matrix
     select 'large object', lo.oid::text, format('owned by %s: application roles create none (lo_unlink it)',
                                                 pg_catalog.pg_get_userbyid(lo.lomowner))

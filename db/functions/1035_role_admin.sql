@@ -254,6 +254,9 @@ begin
         raise exception 'not a SCRAM-SHA-256 verifier' using errcode = 'invalid_parameter_value';
     end if;
     execute format('alter role %I password %L', p_login, p_verifier);
+    -- recorded, so that `policy check` tells a password a login gave itself (V1970)
+    insert into privacy.login_password (login, verifier) values (p_login, p_verifier)
+    on conflict (login) do update set verifier = excluded.verifier, set_by = session_user, set_at = pg_catalog.now();
 end
 $$;
 comment on function privacy.set_password(text, text) is
@@ -350,6 +353,23 @@ comment on function privacy.tidy_trial_logins() is
 -- transaction longer is ended, and a session whose locks keep another waiting longer is ended
 -- (`lock table … in access exclusive mode` needs only UPDATE or DELETE). The product's own roles
 -- and superusers are never touched. Runs as the job's superuser (security invoker).
+-- Logins with a grant whose password is not the one dossier set: PostgreSQL lets every role
+-- change its own (`alter role current_user password …`), which would open TCP to it unseen
+-- (independent attack F5). SECURITY DEFINER, owned by the superuser: pg_authid is readable by
+-- superusers only; it returns login names, never a verifier.
+create or replace function privacy.unexpected_passwords() returns setof name
+    language sql stable security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+    select a.rolname from pg_catalog.pg_authid a
+     where a.rolpassword is not null and not a.rolsuper
+       and a.rolname in (select g.login from privacy.role_grant g where g.revoked_at is null)
+       and a.rolpassword is distinct from (select p.verifier from privacy.login_password p where p.login = a.rolname)
+     order by 1
+$$;
+comment on function privacy.unexpected_passwords() is
+    'Logins with a grant whose password dossier did not set (grant --password, dossier password).';
+
 create or replace function privacy.watchdog()
     returns table (pid integer, login name, action text, reason text)
     language plpgsql volatile security invoker
@@ -359,11 +379,13 @@ declare
     v_statement interval := (select s.value::interval from privacy.setting s where s.key = 'watchdog_statement_limit');
     v_idle interval := (select s.value::interval from privacy.setting s where s.key = 'watchdog_idle_in_transaction_limit');
     v_lock interval := (select s.value::interval from privacy.setting s where s.key = 'watchdog_lock_wait_limit');
+    v_writer interval := coalesce((select s.value::interval from privacy.setting s
+                                    where s.key = 'watchdog_idle_writer_limit'), '30 seconds');
     r record;
 begin
     for r in
         with app as (
-            select a.pid, a.usename, a.state, a.query_start, a.state_change
+            select a.pid, a.usename, a.state, a.query_start, a.state_change, a.backend_xid
               from pg_catalog.pg_stat_activity a
               join pg_catalog.pg_roles l on l.oid = a.usesysid
              where a.backend_type = 'client backend' and a.pid <> pg_catalog.pg_backend_pid()
@@ -382,6 +404,12 @@ begin
         union all
         select app.pid, app.usename, 'terminate', format('idle in transaction over %s', v_idle)
           from app where app.state like 'idle in transaction%' and app.state_change < now() - v_idle
+        union all
+        -- a transaction that has written may hold the product's locks (a restriction waits for
+        -- every open write of personal data): idle, it goes sooner (independent attack F2)
+        select app.pid, app.usename, 'terminate', format('idle in a writing transaction over %s', v_writer)
+          from app where app.state like 'idle in transaction%' and app.backend_xid is not null
+                     and app.state_change < now() - v_writer and app.state_change >= now() - v_idle
         union all
         select app.pid, app.usename, 'cancel', format('statement running over %s', v_statement)
           from app where app.state = 'active' and app.query_start < now() - v_statement
@@ -410,7 +438,7 @@ begin
                              'grant_access(text, name, text, date, text, bigint)', 'revoke_access(text, name, text)',
                              'expire_grants()', 'set_connection_limit(text, integer)', 'set_password(text, text)',
                              'open_trial_login(name, text, bigint)', 'close_trial_login(text)',
-                             'tidy_trial_logins()', 'watchdog()'] loop
+                             'tidy_trial_logins()', 'watchdog()', 'unexpected_passwords()'] loop
         execute format('alter function privacy.%s owner to %I', f, current_user);
         execute format('revoke all on function privacy.%s from public', f);
     end loop;
@@ -420,7 +448,7 @@ begin
       from unnest(array['grant_access(text, name, text, date, text, bigint)', 'revoke_access(text, name, text)',
                         'expire_grants()', 'set_connection_limit(text, integer)', 'set_password(text, text)',
                         'open_trial_login(name, text, bigint)', 'close_trial_login(text)',
-                        'tidy_trial_logins()']) x;
+                        'tidy_trial_logins()', 'unexpected_passwords()']) x;
     for f in select a.routine from privacy.admin_routine a order by 1 loop
         execute format('grant execute on function privacy.%s to %I', f,
                        (select a.role from privacy.admin_routine a where a.routine = f));
