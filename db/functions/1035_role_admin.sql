@@ -353,23 +353,6 @@ comment on function privacy.tidy_trial_logins() is
 -- transaction longer is ended, and a session whose locks keep another waiting longer is ended
 -- (`lock table … in access exclusive mode` needs only UPDATE or DELETE). The product's own roles
 -- and superusers are never touched. Runs as the job's superuser (security invoker).
--- Logins with a grant whose password is not the one dossier set: PostgreSQL lets every role
--- change its own (`alter role current_user password …`), which would open TCP to it unseen
--- (independent attack F5). SECURITY DEFINER, owned by the superuser: pg_authid is readable by
--- superusers only; it returns login names, never a verifier.
-create or replace function privacy.unexpected_passwords() returns setof name
-    language sql stable security definer
-    set search_path = pg_catalog, pg_temp
-as $$
-    select a.rolname from pg_catalog.pg_authid a
-     where a.rolpassword is not null and not a.rolsuper
-       and a.rolname in (select g.login from privacy.role_grant g where g.revoked_at is null)
-       and a.rolpassword is distinct from (select p.verifier from privacy.login_password p where p.login = a.rolname)
-     order by 1
-$$;
-comment on function privacy.unexpected_passwords() is
-    'Logins with a grant whose password dossier did not set (grant --password, dossier password).';
-
 create or replace function privacy.watchdog()
     returns table (pid integer, login name, action text, reason text)
     language plpgsql volatile security invoker
@@ -438,7 +421,7 @@ begin
                              'grant_access(text, name, text, date, text, bigint)', 'revoke_access(text, name, text)',
                              'expire_grants()', 'set_connection_limit(text, integer)', 'set_password(text, text)',
                              'open_trial_login(name, text, bigint)', 'close_trial_login(text)',
-                             'tidy_trial_logins()', 'watchdog()', 'unexpected_passwords()'] loop
+                             'tidy_trial_logins()', 'watchdog()'] loop
         execute format('alter function privacy.%s owner to %I', f, current_user);
         execute format('revoke all on function privacy.%s from public', f);
     end loop;
