@@ -1,0 +1,79 @@
+"""`dossier backup FILE` / `dossier restore FILE`: the database with the roles and grants
+register it needs, into another cluster too; jobs scheduled anew and checks after (issue 17.11)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import cli, lazy
+
+lib = lazy("dossier.backup")
+
+
+def _dsn(obj) -> str:
+    from ..conn import resolve_dsn
+
+    return resolve_dsn(obj.dsn)
+
+
+@cli.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.pass_obj
+def backup_cmd(obj, file: Path) -> None:
+    """Write the whole database to FILE: pg_dump (custom format) with the roles it needs (group
+    roles and the logins of the grants register, their memberships and role settings; no
+    passwords) and the row count of every table, all from one snapshot. Needs a superuser. FILE
+    holds personal data: it is written with mode 0600; keep it as the database itself.
+
+    Example: dossier backup /srv/backup/dossier-2026-12-01.backup
+    """
+    try:
+        m = lib.backup(_dsn(obj), file)
+    except lib.BackupError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"wrote {file}: database {m['database']} at {m['migration'].removeprefix('schema/')}, "
+               f"{len(m['roles'])} roles, {sum(m['counts'].values())} rows in {len(m['counts'])} tables")
+
+
+@cli.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="replace the database even when it holds subjects or grants")
+@click.pass_obj
+def restore_cmd(obj, file: Path, force: bool) -> None:
+    """Restore a `dossier backup` FILE into the database (--dsn, else the embedded cluster's),
+    in this cluster or a fresh one: create the roles it lacks (logins without a password: give
+    each one with `dossier password LOGIN`), replace the database (refused when it holds data,
+    unless --force), schedule the pg_cron jobs anew, apply newer migrations, then compare every
+    table's rows with the backup's and run `policy check` and `audit verify`; exit 1 if any fails.
+    Needs a superuser.
+
+    Example: DOSSIER_HOME=/srv/dossier-new dossier restore /srv/backup/dossier-2026-12-01.backup
+    """
+    from .. import access, audit
+
+    try:
+        r = lib.restore(_dsn(obj), file, force=force, log=lambda m: click.echo(m, err=True))
+    except lib.BackupError as e:
+        raise click.ClickException(str(e)) from None
+    failed = []
+    for table, n in sorted(r["counts"].items()):
+        click.echo(f"rows differ: {table}: {n['backup']} in the backup, {n['restored']} restored", err=True)
+    if r["counts"]:
+        failed.append("row counts")
+    with obj.connect(autocommit=True) as conn:
+        drift = access.drift(conn)
+        for d in drift:
+            click.echo(f"policy drift: {d['kind']} {d['object']}: {d['detail']}", err=True)
+        if drift:
+            failed.append("policy check")
+        audit.seal(conn)
+        bad = audit.verify(conn) or audit.witness(conn)
+        if bad:
+            click.echo(f"audit verify: {bad['problem']}", err=True)
+            failed.append("audit verify")
+    if failed:
+        raise click.ClickException(f"restored, but {', '.join(failed)} failed (see above)")
+    click.echo(f"restored {file}: row counts match, policy check and audit verify pass"
+               + (f", {len(r['cron'])} pg_cron jobs scheduled" if r["cron"] is not None else ""))
