@@ -110,7 +110,7 @@ def backup(dsn: str, path: Path) -> dict:
         names = [r["name"] for r in roles]
         manifest = {
             "format": FORMAT,
-            "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "database": conn.info.dbname,
             "server_version": conn.info.server_version,
             "migration": conn.execute("select max(name) from dossier_migrate.applied where kind = 'versioned'")
@@ -144,15 +144,20 @@ def backup(dsn: str, path: Path) -> dict:
 
 def read_manifest(path: Path) -> dict:
     try:
-        with tarfile.open(path, mode="r") as tar:
+        with tarfile.open(path, mode="r:") as tar:
             names = tar.getnames()
             if names[:2] != ["manifest.json", "database.dump"]:
                 raise BackupError(f"{path}: not a dossier backup (members {names[:3]})")
             manifest = json.loads(tar.extractfile("manifest.json").read())
-    except (tarfile.TarError, json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise BackupError(f"{path}: not a dossier backup ({e})") from None
+    except tarfile.TarError:
+        raise BackupError(f"{path}: not a dossier backup (not a tar archive)") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise BackupError(f"{path}: not a dossier backup (manifest.json: {' '.join(str(e).split())})") from None
     if manifest.get("format") != FORMAT:
         raise BackupError(f"{path}: backup format {manifest.get('format')!r}, this dossier reads {FORMAT}")
+    missing = [k for k in ("roles", "memberships", "counts", "next_txid") if k not in manifest]
+    if missing:
+        raise BackupError(f"{path}: manifest.json lacks {', '.join(missing)}")
     return manifest
 
 
@@ -272,7 +277,7 @@ def restore(dsn: str, path: Path, force: bool = False, log=lambda _m: None) -> d
         target_dsn = make_conninfo(dsn, dbname=target) if conninfo_to_dict(dsn).get("dbname") != target else dsn
         _tool("pg_restore", ["--exit-on-error", "--single-transaction", "--no-password", f"--use-list={listing}",
                              "--dbname", target_dsn, str(dump)])
-        log(f"database {target}: restored from {path.name} (taken {manifest['created_at']})")
+        log(f"database {target}: restored from {path.name} (taken {manifest.get('created_at')})")
 
     with psycopg.connect(dsn, autocommit=True, application_name="dossier restore") as conn:
         _advance_txids(conn, manifest["next_txid"], log)   # before anything writes an audit entry
@@ -281,7 +286,7 @@ def restore(dsn: str, path: Path, force: bool = False, log=lambda _m: None) -> d
         steps = discover()
         done = Migrator(conn, steps=steps, log=lambda msg: log(f"  {msg}")).run()
         if done:
-            log(f"migrations: {len(done)} applied (the backup was at {manifest['migration']})")
+            log(f"migrations: {len(done)} applied (the backup was at {manifest.get('migration')})")
         cron = None
         if cron_db:
             Migrator(conn, steps=steps)._apply(next(s for s in steps if s.name == "policies/1900_cron.sql"))

@@ -140,8 +140,6 @@ def nl_value(value, col: dict | None = None) -> str:
     if base in ("date", "timestamptz", "timestamp"):
         return _nl_date(value)
     if base in ("numeric", "float4", "float8") or isinstance(value, float):
-        import re
-
         m = re.search(r"numeric\(\d+,(\d+)\)", typ)
         return _nl_number(value, int(m.group(1)) if m else None)
     if isinstance(value, int):

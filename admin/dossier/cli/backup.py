@@ -33,7 +33,7 @@ def backup_cmd(obj, file: Path) -> None:
         m = lib.backup(_dsn(obj), file)
     except lib.BackupError as e:
         raise click.ClickException(str(e)) from None
-    click.echo(f"wrote {file}: database {m['database']} at {m['migration'].removeprefix('schema/')}, "
+    click.echo(f"wrote {file}: database {m['database']} at {(m['migration'] or 'no migration').removeprefix('schema/')}, "
                f"{len(m['roles'])} roles, {sum(m['counts'].values())} rows in {len(m['counts'])} tables")
 
 
