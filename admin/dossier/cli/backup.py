@@ -22,10 +22,12 @@ def _dsn(obj) -> str:
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @click.pass_obj
 def backup_cmd(obj, file: Path) -> None:
-    """Write the whole database to FILE: pg_dump (custom format) with the roles it needs (group
-    roles and the logins of the grants register, their memberships and role settings; no
-    passwords) and the row count of every table, all from one snapshot. Needs a superuser. FILE
-    holds personal data: it is written with mode 0600; keep it as the database itself.
+    """Write the database, the roles it needs and its row counts to one FILE.
+
+    FILE is a tar archive: pg_dump (custom format), and a manifest with the roles the database
+    refers to and the logins of the grants register (attributes, memberships, role settings; no
+    passwords) and the row count of every table, all read in one snapshot. Needs a superuser.
+    FILE holds personal data: it is written with mode 0600; keep it as the database itself.
 
     Example: dossier backup /srv/backup/dossier-2026-12-01.backup
     """
@@ -42,12 +44,14 @@ def backup_cmd(obj, file: Path) -> None:
 @click.option("--force", is_flag=True, help="replace the database even when it holds subjects or grants")
 @click.pass_obj
 def restore_cmd(obj, file: Path, force: bool) -> None:
-    """Restore a `dossier backup` FILE into the database (--dsn, else the embedded cluster's),
-    in this cluster or a fresh one: create the roles it lacks (logins without a password: give
-    each one with `dossier password LOGIN`), replace the database (refused when it holds data,
-    unless --force), schedule the pg_cron jobs anew, apply newer migrations, then compare every
-    table's rows with the backup's and run `policy check` and `audit verify`; exit 1 if any fails.
-    Needs a superuser.
+    """Restore a `dossier backup` FILE into this or a fresh cluster, then check it.
+
+    Into the database of --dsn, else of the embedded cluster: create the roles the cluster lacks
+    (logins without a password: give each one with `dossier password LOGIN`), replace the database
+    (refused when it holds subjects or grants, unless --force), advance the transaction ids past
+    the backup's (the audit chain is sealed by them), schedule the pg_cron jobs anew, apply newer
+    migrations; then compare every table's rows with the backup's and run `policy check` and
+    `audit verify`; exit 1 if any fails. Needs a superuser (docs/operations.md).
 
     Example: DOSSIER_HOME=/srv/dossier-new dossier restore /srv/backup/dossier-2026-12-01.backup
     """
