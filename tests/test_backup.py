@@ -45,10 +45,12 @@ def test_backup_restores_into_a_fresh_cluster_whole(demo_dsn, logins, fresh_clus
     assert p.returncode == 0, p.stderr
     assert file.stat().st_mode & 0o077 == 0, "the file holds personal data: no access for others"
 
-    target = fresh_cluster.dsn()
-    p = run_cli("restore", str(file), dsn=target)
+    # `dossier restore` into the embedded cluster of another DOSSIER_HOME, as an operator would
+    home = {"DOSSIER_HOME": str(fresh_cluster.home)}
+    p = run_cli("restore", str(file), env=home)
     assert p.returncode == 0, p.stderr
     assert "policy check and audit verify pass" in p.stdout
+    target = fresh_cluster.dsn()
     with psycopg.connect(target, autocommit=True) as new:
         after = counts(new)
         # every table as it was; the audit only grew (the restore's own steps are audited and sealed)
@@ -63,6 +65,9 @@ def test_backup_restores_into_a_fresh_cluster_whole(demo_dsn, logins, fresh_clus
         job = new.execute("select username, database, active from cron.job "
                           "where jobname = 'dossier-retention'").fetchone()
         assert job == ("dossier_cron", "dossier", True)
+        # and pg_cron's scheduler runs them (it ended with the replaced database; restore restarted the server)
+        assert new.execute("select count(*) from pg_stat_activity where backend_type = 'pg_cron launcher'"
+                           ).fetchone()[0] == 1
         # a new audit entry seals and verifies after the carried-over chain
         new.execute("select privacy.grant_access('bi_two', 'school_manager', 'DEMO-EDU-S2', null, null, null)")
     with psycopg.connect(fresh_cluster.dsn(user="bi_reader"), autocommit=True) as bi:
@@ -74,7 +79,7 @@ def test_backup_restores_into_a_fresh_cluster_whole(demo_dsn, logins, fresh_clus
         assert new.execute("select count(*) from audit.chain").fetchone()[0] > links
 
     # a database that holds data is not replaced without --force; nothing changes
-    p = run_cli("restore", str(file), dsn=target)
+    p = run_cli("restore", str(file), env=home)
     assert p.returncode == 1 and "holds data" in p.stderr and "Traceback" not in p.stderr
     with psycopg.connect(target, autocommit=True) as new:
         assert new.execute("select count(*) from privacy.role_grant where login = 'bi_two'").fetchone()[0] == 1

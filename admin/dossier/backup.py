@@ -213,6 +213,13 @@ def _holds_data(conn: psycopg.Connection) -> int:
                         "(select count(*) from privacy.role_grant)").fetchone()[0]
 
 
+def scheduler_runs(conn: psycopg.Connection) -> bool:
+    """Whether pg_cron's scheduler (a background worker of the cron database) runs. Dropping that
+    database ends it for good: pg_cron starts it only with the server."""
+    return conn.execute("select exists (select from pg_catalog.pg_stat_activity "
+                        "where backend_type = 'pg_cron launcher')").fetchone()[0]
+
+
 # how far restore advances a cluster's transaction ids by itself (about 30,000 a second)
 MAX_TXID_GAP = 50_000_000
 
@@ -292,6 +299,8 @@ def restore(dsn: str, path: Path, force: bool = False, log=lambda _m: None) -> d
             Migrator(conn, steps=steps)._apply(next(s for s in steps if s.name == "policies/1900_cron.sql"))
             cron = [j for (j,) in conn.execute("select jobname from cron.job where jobname like 'dossier-%' order by 1")]
             log(f"pg_cron: {len(cron)} jobs scheduled")
+            if not scheduler_runs(conn):
+                log("pg_cron: its scheduler ended with the replaced database; it starts again with the server")
         else:
             log("pg_cron: this database is not cron.database_name: no jobs scheduled (docs/operations.md)")
     return {"roles_created": made, "counts": differ, "cron": cron}

@@ -46,7 +46,8 @@ def backup_cmd(obj, file: Path) -> None:
 def restore_cmd(obj, file: Path, force: bool) -> None:
     """Restore a `dossier backup` FILE into this or a fresh cluster, then check it.
 
-    Into the database of --dsn, else of the embedded cluster: create the roles the cluster lacks
+    Into the database of --dsn, else of the embedded cluster (restarted at the end when the
+    database is pg_cron's: its scheduler ends with the replaced database): create the roles the cluster lacks
     (logins without a password: give each one with `dossier password LOGIN`), replace the database
     (refused when it holds subjects or grants, unless --force), advance the transaction ids past
     the backup's (the audit chain is sealed by them), schedule the pg_cron jobs anew, apply newer
@@ -55,13 +56,35 @@ def restore_cmd(obj, file: Path, force: bool) -> None:
 
     Example: DOSSIER_HOME=/srv/dossier-new dossier restore /srv/backup/dossier-2026-12-01.backup
     """
-    from .. import access, audit
+    import time
 
+    from .. import access, audit
+    from ..cluster import Cluster, default_home
+
+    dsn = _dsn(obj)
+    embedded = Cluster(default_home())
+    embedded = embedded if embedded.initialised and embedded.running() and dsn == embedded.dsn() else None
     try:
-        r = lib.restore(_dsn(obj), file, force=force, log=lambda m: click.echo(m, err=True))
+        r = lib.restore(dsn, file, force=force, log=lambda m: click.echo(m, err=True))
     except lib.BackupError as e:
         raise click.ClickException(str(e)) from None
     failed = []
+    if r["cron"] is not None:
+        with obj.connect(autocommit=True) as conn:
+            runs = lib.scheduler_runs(conn)
+        if not runs and embedded is not None:  # pg_cron starts its scheduler only with the server
+            click.echo("restarting the embedded cluster so pg_cron's scheduler runs the jobs", err=True)
+            embedded.stop()
+            embedded.start()
+            for _ in range(50):
+                with obj.connect(autocommit=True) as conn:
+                    if (runs := lib.scheduler_runs(conn)):
+                        break
+                time.sleep(0.2)
+        if not runs:
+            click.echo("pg_cron: the scheduler is not running: restart the server (pg_ctl restart) so the "
+                       "jobs run", err=True)
+            failed.append("the pg_cron scheduler")
     for table, n in sorted(r["counts"].items()):
         click.echo(f"rows differ: {table}: {n['backup']} in the backup, {n['restored']} restored", err=True)
     if r["counts"]:
