@@ -115,7 +115,7 @@ def test_erasure_erases_part_of_a2_keeps_a3_for_the_fiscal_term_with_the_letter(
                          {"a2": a2, "a3": a3}).fetchone() == (0, 0, 2)
     assert admin.execute("select closed_by from privacy.subject_request where id = %s", (rid,)).fetchone()[0] == "postgres"
     text = letter.read_text(encoding="utf-8")
-    assert "Verwijderd" in text and "absence" in text and "Bewaard, en waarom" in text
+    assert "Verwijderd" in text and "verzuim" in text and "Bewaard, en waarom" in text  # Dutch labels (V1900)
     assert "fiscale bewaarplicht van de loonadministratie" in text and "gedeeltelijk toegewezen" in text
     # a second request, decided without narrowing: everything nothing keeps goes (the whole A2
     # record now), payroll stays for its fiscal term

@@ -40,6 +40,15 @@ def _tree() -> list[tuple[str, str, str, str | None]]:
     return units
 
 
+# Each demo organisation is its own controller (004 art. 2): fictitious names and addresses.
+_CONTROLLERS = {
+    EDU: ("Onderwijsgroep Demoland (fictief)", "Het College van Bestuur van Onderwijsgroep Demoland (fictief)",
+          "Voorbeeldlaan 1, 9999 ZZ Demodorp", "Postbus 9999, 9999 ZY Demodorp"),
+    LOP: ("Leer- en Ontwikkelplein (fictief)", "De directeur van het Leer- en Ontwikkelplein (fictief)",
+          "Proefplein 2, 9998 ZZ Demostad", "Postbus 9998, 9998 ZY Demostad"),
+}
+
+
 class Maker:
     """Deterministic synthetic identities."""
 
@@ -126,6 +135,10 @@ class Loader:
                 "insert into dossier.org_unit (code, name, kind, parent_id) values (%s, %s, %s, %s) "
                 "returning id, org_id", (code, name, kind, pid)).fetchone()
             self.units[code] = (uid, org)
+        for code, setting in _CONTROLLERS.items():  # the letterheads (privacy.organisation_setting)
+            self.conn.execute("insert into privacy.organisation_setting (org_id, organisation, controller, "
+                              "visiting_address, postal_address) values (%s, %s, %s, %s, %s)",
+                              (self.units[code][1], *setting))
         self.count("units", len(self.units))
 
     def subject(self, org: int) -> int:

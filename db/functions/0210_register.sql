@@ -34,7 +34,7 @@ comment on view privacy.processing is
 -- for every annex that allows the table's category.
 create or replace view privacy.column_catalogue as
 select 'dossier'::text as table_schema, rel.table_name, cc.column_name, cc.category, ac.annex,
-       dc.special
+       dc.special, cc.label_nl
   from privacy.column_category cc
   join privacy.annex_category ac on ac.category = cc.category
   join privacy.data_category dc on dc.code = cc.category
@@ -44,7 +44,7 @@ select 'dossier'::text as table_schema, rel.table_name, cc.column_name, cc.categ
                     where l.table_name = 'person_record' and l.column_name = cc.column_name
                       and not ac.annex = any (l.annexes))
 union all
-select 'dossier', cc.table_name, cc.column_name, cc.category, ac.annex, dc.special
+select 'dossier', cc.table_name, cc.column_name, cc.category, ac.annex, dc.special, cc.label_nl
   from privacy.column_category cc
   join privacy.personal_table pt on pt.table_name = cc.table_name
   join privacy.annex_category ac on ac.category = pt.category
@@ -54,7 +54,8 @@ select 'dossier', cc.table_name, cc.column_name, cc.category, ac.annex, dc.speci
                     where l.table_name = cc.table_name and (l.column_name is null or l.column_name = cc.column_name)
                       and not ac.annex = any (l.annexes));
 comment on view privacy.column_catalogue is
-    'Every personal-data column with its data category and annex (contract §4); special: health data (art. 2).';
+    'Every personal-data column with its data category and annex (contract §4); special: health data (art. 2); '
+    'label_nl: its Dutch label (V1900).';
 
 -- Bijlage 7 "Per school 1 medewerker … voor verzuimregistratie" (issue 16.5): schools for which
 -- more than one login holds absence_registrar today. A grant covers the schools in its subtree

@@ -330,11 +330,13 @@ begin
     select jsonb_build_object(
         'subject_id', p_subject,
         'generated_at', now(),
+        -- the organisation's own controller (privacy.controller_of, db/functions/1900_letter.sql)
         'controller', (select jsonb_agg(distinct jsonb_build_object(
-                                'organisation', a.organisation, 'controller', a.controller,
-                                'visiting_address', a.visiting_address, 'postal_address', a.postal_address))
-                         from privacy.processing_activity a
-                        where a.code in (select p.annex from dossier.person_record p where p.subject_id = p_subject)),
+                                'organisation', c.organisation, 'controller', c.controller,
+                                'visiting_address', c.visiting_address, 'postal_address', c.postal_address))
+                         from dossier.person_record p
+                        cross join lateral privacy.controller_of(p.org_id, p.annex) c
+                        where p.subject_id = p_subject),
         'processing', coalesce(jsonb_agg(jsonb_build_object(
                 'annex', a.code, 'name_nl', a.name_nl, 'name_en', a.name_en,
                 'purposes', (select jsonb_agg(jsonb_build_object('clause', pu.clause, 'nl', pu.text_nl, 'en', pu.text_en)

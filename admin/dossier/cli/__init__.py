@@ -152,6 +152,7 @@ def main() -> None:
 # Commands register themselves on import; importing here keeps `dossier.cli:cli` complete.
 from . import access as _access  # noqa: E402,F401
 from . import audit as _audit  # noqa: E402,F401
+from . import backup as _backup  # noqa: E402,F401
 from . import cluster as _cluster  # noqa: E402,F401
 from . import demo as _demo  # noqa: E402,F401
 from . import importer as _importer  # noqa: E402,F401

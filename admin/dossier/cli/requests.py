@@ -135,27 +135,36 @@ def show_cmd(obj, request_id, as_of, fmt) -> None:
 
 @request.command("export")
 @click.argument("request_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["json", "html"]), default="json", show_default=True,
-              help="json (machine-readable) or html (a printable Dutch letter)")
+@click.option("--format", "fmt", type=click.Choice(["json", "html", "pdf"]), default="json", show_default=True,
+              help="json (machine-readable), html (a printable Dutch letter, A4) or pdf (the same letter)")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="write to this file (default standard output)")
+              help="write to this file (default standard output; pdf: a file or a redirect)")
 @click.pass_obj
 def export_cmd(obj, request_id, fmt, output) -> None:
     """The access export (art. 13.1, AVG art. 15): the controller, every record of the subject
     in every annex with its details, the purposes, categories, recipients, origin and
-    retention — nothing about anyone else.
+    retention — nothing about anyone else. As a letter (html, pdf): addressed to the subject,
+    from the organisation's own controller, one enclosure per processing, Dutch labels and values.
 
-    Example: dossier request export 7 --format html -o inzage-7.html
+    Example: dossier request export 7 --format pdf -o inzage-7.pdf
     """
+    if fmt == "pdf" and not output and sys.stdout.isatty():
+        raise click.UsageError("--format pdf writes binary data: give --output FILE or redirect standard output")
     with obj.connect() as conn:
         doc = lib.export(conn, request_id)
-    text = to_json(doc) if fmt == "json" else lib.render_letter(doc)
+        labels = lib.letter_labels(conn) if fmt != "json" else None
+    if fmt == "json":
+        text = to_json(doc) + "\n"
+    else:
+        text = lib.render_letter(doc, labels) + "\n"
+    data = lib.render_pdf(text) if fmt == "pdf" else text.encode("utf-8")
     if output:
-        with open(output, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
+        with open(output, "wb") as f:
+            f.write(data)
         click.echo(f"wrote {output}", err=True)
     else:
-        sys.stdout.write(text + "\n")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
 
 
 @request.command("close")
