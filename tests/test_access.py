@@ -59,7 +59,8 @@ def grant_persona(logins, role: str, login: str | None = None) -> psycopg.Connec
 MATRIX_ROLES = [
     "hr_officer", "hr_advisor", "payroll_administrator", "hr_manager", "absence_registrar",
     "board_member", "finance_manager", "finance_advisor", "internal_auditor", "occupational_physician",
-    "school_manager", "employee_self", "privacy_officer", "training_administrator"]
+    "school_manager", "employee_self", "privacy_officer", "training_administrator",
+    "former_staff_administrator"]
 
 
 def test_matrix_test_covers_every_application_role(demo_admin):
