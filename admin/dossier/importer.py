@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# the feed's header, in contract order: dossier.feed_field() is the list (db/functions/1300_import.sql);
+# tests/test_feed_fields.py checks this copy against it
 FIELDS = ("person_id", "surname", "prefix", "initials", "first_names", "partner_surname", "partner_prefix",
           "salutation", "title_before", "title_after", "gender", "birth_date", "birth_place", "email",
           "start_date", "end_date", "function", "kolom", "directie", "afdeling", "team")

@@ -1,8 +1,8 @@
 -- Install the access model: revoke everything the application roles and PUBLIC hold on our
--- schemas, then grant exactly privacy.expected_privilege, enable and force row security on
--- every personal-data table and every partition, and create exactly privacy.expected_policy.
--- Partitions get row security but no grants and no policies: querying one directly is refused
--- (design: "a query on a partition does not use the parent's policies").
+-- schemas, then grant exactly privacy.expected_privilege, and create exactly
+-- privacy.expected_policy on the tables privacy.wire_table gives row security
+-- (db/functions/1016_wire_table.sql). Partitions get no grants and no policies: querying one
+-- directly is refused (design: "a query on a partition does not use the parent's policies").
 
 create or replace procedure privacy.apply_access()
     language plpgsql security invoker
@@ -13,7 +13,6 @@ declare
     grantee text;
     grantees text[];
     sch text;
-    tbl text;
 begin
     grantees := array(select quote_ident(role) from privacy.app_role where role <> 'dossier_owner'
                       union select 'public' union select 'dossier_mis' union select 'dossier_auditor');
@@ -39,26 +38,12 @@ begin
         execute format('revoke all on routine %s from %s', r.routine, array_to_string(grantees, ', '));
     end loop;
 
-    -- row security on every personal-data table, its partitions, and the subject keys
-    for tbl in
-        select pt.table_name from privacy.personal_table pt
-        union all select relname from privacy.record_partition
-        union all select 'subject'
-        union all select table_name from privacy.org_table
-    loop
-        execute format('alter table dossier.%I enable row level security', tbl);
-        -- organisation data and the subject keys are not forced: their owner's definer functions
-        -- (the grants' unit rebuild, the importer's new keys) reach every organisation; every
-        -- other role has its policies
-        if tbl in (select table_name from privacy.org_table) or tbl = 'subject' then
-            execute format('alter table dossier.%I no force row level security', tbl);
-        else
-            execute format('alter table dossier.%I force row level security', tbl);
-        end if;
-        for r in select policyname from pg_catalog.pg_policies
-                  where schemaname = 'dossier' and tablename = tbl loop
-            execute format('drop policy %I on dossier.%I', r.policyname, tbl);
-        end loop;
+    -- the policies of every table with row security (privacy.wired_table); its row security
+    -- itself is privacy.wire_table's (db/functions/1016_wire_table.sql)
+    for r in select p.policyname, p.tablename from pg_catalog.pg_policies p
+               join privacy.wired_table w on w.table_name = p.tablename
+              where p.schemaname = 'dossier' loop
+        execute format('drop policy %I on dossier.%I', r.policyname, r.tablename);
     end loop;
 
     for r in select * from privacy.expected_privilege order by 1, 2, 3, 4, 5, 6 loop

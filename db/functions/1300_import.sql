@@ -5,36 +5,165 @@
 -- employment set-based. Rows whose fields did not change are not touched (no audit entries).
 -- All SECURITY INVOKER: they run with the importer's privileges (privacy.technical_access).
 
--- The feed's columns, in contract order.
+-- The feed's fields, in contract order (contract §5, docs/feed.md): the one list (issue 18
+-- item 4). Everything else that names them is generated from it when this file is applied: the
+-- staging table, the typed table, the compare and MERGE column lists of import_problems() and
+-- import_apply() (the DO block below), dossier.feed_columns() (the header), and the importer's
+-- privileges (privacy.technical_access, db/policies/1000_access_matrix.sql); admin/dossier/
+-- importer.py's FIELDS is checked against it (tests/test_import.py).
+--   kind: key (matches an existing record: person_id is the record's admin_number), text,
+--         date (YYYY-MM-DD or DD-MM-YYYY), email (the dossier.email domain), unit (a level of
+--         the unit path kolom › directie › afdeling › team, in this order);
+--   record_column / employment_column: the column of dossier.person_record / dossier.employment
+--         it fills (end_date fills both: the record's end and the job's).
+-- Only its owner calls it: the functions made from it are static SQL.
+create or replace function dossier.feed_field()
+    returns table (ordinal integer, name text, kind text, record_column name, employment_column name)
+    language sql immutable security invoker set search_path = pg_catalog, pg_temp
+as $$
+    select f.ordinal, f.name, f.kind, f.record_column, f.employment_column
+      from (values
+        (1, 'person_id', 'key', 'admin_number'::name, null::name),
+        (2, 'surname', 'text', 'surname', null),
+        (3, 'prefix', 'text', 'prefix', null),
+        (4, 'initials', 'text', 'initials', null),
+        (5, 'first_names', 'text', 'first_names', null),
+        (6, 'partner_surname', 'text', 'partner_surname', null),
+        (7, 'partner_prefix', 'text', 'partner_prefix', null),
+        (8, 'salutation', 'text', 'salutation', null),
+        (9, 'title_before', 'text', 'title_before', null),
+        (10, 'title_after', 'text', 'title_after', null),
+        (11, 'gender', 'text', 'gender', null),
+        (12, 'birth_date', 'date', 'birth_date', null),
+        (13, 'birth_place', 'text', 'birth_place', null),
+        (14, 'email', 'email', 'email', null),
+        (15, 'start_date', 'date', null, 'started_on'),
+        (16, 'end_date', 'date', 'ended_on', 'ended_on_job'),
+        (17, 'function', 'text', null, 'position'),
+        (18, 'kolom', 'unit', null, null),
+        (19, 'directie', 'unit', null, null),
+        (20, 'afdeling', 'unit', null, null),
+        (21, 'team', 'unit', null, null)) f(ordinal, name, kind, record_column, employment_column)
+$$;
+comment on function dossier.feed_field() is
+    'The HR feed''s fields in contract order, with the record and employment columns they fill (contract §5).';
+
+-- The SQL of the import functions is written once with the feed's column lists as tokens, and
+-- dossier.feed_sql() fills them in from dossier.feed_field() when this file is applied:
+--   {{staging_columns}}, {{typed_columns}}, {{typed_dates}}, {{date_joins}}, {{annex_limits}},
+--   {{feed_names}}, {{record_set}}, {{employment_set}}, {{t.record_values}} (with the domain's
+--   cast), and the identifier lists {{feed_fields}}, {{key_field}}, {{key_column}},
+--   {{record_fields}}, {{record_columns}}, {{employment_fields}}, {{employment_columns}}, each
+--   also with an alias: {{t.record_fields}} is t.surname, t.prefix, … The functions made are
+--   static SQL, planned like any other.
+create or replace function dossier.feed_sql(p_template text) returns text
+    language plpgsql stable security invoker set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_sql text := p_template;
+    v_lists jsonb;
+    v_special jsonb;
+    v_key text;
+    v_text text;
+    v_list jsonb;
+    v_alias text;
+begin
+    with f as (select * from dossier.feed_field())
+    select jsonb_build_object(
+        'feed_fields', (select jsonb_agg(f.name order by f.ordinal) from f where f.kind <> 'unit'),
+        'key_field', (select jsonb_agg(f.name order by f.ordinal) from f where f.kind = 'key'),
+        'key_column', (select jsonb_agg(f.record_column order by f.ordinal) from f where f.kind = 'key'),
+        'record_fields', (select jsonb_agg(f.name order by f.ordinal)
+                            from f where f.record_column is not null and f.kind <> 'key'),
+        'record_columns', (select jsonb_agg(f.record_column order by f.ordinal)
+                             from f where f.record_column is not null and f.kind <> 'key'),
+        'employment_fields', (select jsonb_agg(f.name order by f.ordinal) from f where f.employment_column is not null),
+        'employment_columns', (select jsonb_agg(f.employment_column order by f.ordinal)
+                                 from f where f.employment_column is not null)),
+           jsonb_build_object(
+        'feed_names', (select string_agg(quote_literal(f.name), ', ' order by f.ordinal) from f),
+        'staging_columns', (select string_agg(format('%I text', f.name), ', ' order by f.ordinal) from f),
+        -- every field raw (quoted by the problems) and trimmed (a date as <name>_text); the unit path
+        'typed_columns', (select string_agg(format('h.%1$I as %2$I, nullif(btrim(h.%1$I), %4$L) as %3$I',
+                                                   f.name, 'raw_' || f.name,
+                                                   f.name || case when f.kind = 'date' then '_text' else '' end, ''),
+                                            E',\n               ' order by f.ordinal) from f where f.kind <> 'unit')
+                         || format(E',\n               array_remove(array[%s], null) as unit_names' ||
+                                   E',\n               array_remove(array[%s], null) as unit_kinds',
+                                   (select string_agg(format('nullif(btrim(h.%I), %L)', f.name, ''), ', ' order by f.ordinal)
+                                      from f where f.kind = 'unit'),
+                                   (select string_agg(format('case when nullif(btrim(h.%1$I), %3$L) is not null then %2$L end',
+                                                             f.name, f.name, ''), ', ' order by f.ordinal)
+                                      from f where f.kind = 'unit')),
+        'typed_dates', (select string_agg(format(', %I.d as %I', 'd' || f.ordinal, f.name), '' order by f.ordinal)
+                          from f where f.kind = 'date'),
+        'date_joins', (select string_agg(format('left join cal %1$I on %1$I.iso = regexp_replace(h.%2$I, %3$L, %4$L)',
+                                                'd' || f.ordinal, f.name || '_text', '^(\d\d)-(\d\d)-(\d{4})$', '\3-\2-\1'),
+                                         E'\n      ' order by f.ordinal)
+                         from f where f.kind = 'date'),
+        -- fields an annex does not list (privacy.annex_column_limit, issue 16.4) are not written there
+        'annex_limits', coalesce((select string_agg(format('update pg_temp.hr_typed t set %s where p_annex <> all (%L);',
+                                                           x.sets, x.annexes), E'\n    ' order by x.annexes)
+                                    from (select l.annexes, string_agg(format('%I = null', f.name), ', ' order by f.ordinal) as sets
+                                            from f join privacy.annex_column_limit l
+                                              on l.table_name = 'person_record' and l.column_name = f.record_column
+                                           group by l.annexes) x), ''),
+        't.record_values', (select string_agg(format('t.%I', f.name) || case f.kind when 'email' then '::dossier.email' else '' end,
+                                              ', ' order by f.ordinal)
+                              from f where f.record_column is not null and f.kind <> 'key'),
+        'record_set', (select string_agg(format('%I = s.%I', f.record_column, f.name), ', ' order by f.ordinal)
+                         from f where f.record_column is not null and f.kind <> 'key'),
+        'employment_set', (select string_agg(format('%I = s.%I', f.employment_column, f.name), ', ' order by f.ordinal)
+                             from f where f.employment_column is not null))
+      into v_lists, v_special;
+
+    for v_key, v_text in select e.key, e.value from jsonb_each_text(v_special) e loop
+        v_sql := replace(v_sql, '{{' || v_key || '}}', v_text);
+    end loop;
+    for v_key, v_list in select e.key, e.value from jsonb_each(v_lists) e loop
+        foreach v_alias in array array['', 'e.', 'r.', 's.', 't.'] loop
+            v_sql := replace(v_sql, '{{' || v_alias || v_key || '}}',
+                             (select string_agg(v_alias || quote_ident(a.x), ', ' order by a.n)
+                                from jsonb_array_elements_text(v_list) with ordinality a(x, n)));
+        end loop;
+    end loop;
+    if v_sql ~ '\{\{[a-z_.]+\}\}' then
+        raise exception 'dossier.feed_sql: no list named %', substring(v_sql from '\{\{[a-z_.]+\}\}')
+            using errcode = 'invalid_parameter_value';
+    end if;
+    return v_sql;
+end
+$$;
+comment on function dossier.feed_sql(text) is
+    'Fill the feed''s column lists ({{tokens}}) into the SQL of an import function, from dossier.feed_field().';
+
+-- The feed's header, for the importer: the names of dossier.feed_field(), as a constant.
+do $gen$ begin execute dossier.feed_sql($fn$
 create or replace function dossier.feed_columns() returns text[]
     language sql immutable security invoker set search_path = pg_catalog, pg_temp
 as $$
-    select array['person_id', 'surname', 'prefix', 'initials', 'first_names', 'partner_surname',
-                 'partner_prefix', 'salutation', 'title_before', 'title_after', 'gender', 'birth_date',
-                 'birth_place', 'email', 'start_date', 'end_date', 'function', 'kolom', 'directie',
-                 'afdeling', 'team']::text[]
+    select array[{{feed_names}}]::text[]
 $$;
+$fn$); end $gen$;
 comment on function dossier.feed_columns() is 'The HR importer feed''s header (contract §5).';
 
+do $gen$ begin execute dossier.feed_sql($fn$
 create or replace function dossier.import_stage() returns void
     language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp
 as $$
 begin
     drop table if exists pg_temp.hr_staging, pg_temp.hr_typed, pg_temp.hr_feed, pg_temp.hr_paths;
-    create temp table hr_staging (
-        line integer not null, person_id text, surname text, prefix text, initials text, first_names text,
-        partner_surname text, partner_prefix text, salutation text, title_before text, title_after text,
-        gender text, birth_date text, birth_place text, email text, start_date text, end_date text,
-        function text, kolom text, directie text, afdeling text, team text
-    ) on commit drop;
+    create temp table hr_staging (line integer not null, {{staging_columns}}) on commit drop;
 end
 $$;
+$fn$); end $gen$;
 comment on function dossier.import_stage() is 'Make pg_temp.hr_staging for one import (dropped at commit).';
 
 -- Type the staged rows once (pg_temp.hr_typed) and return every problem of every row:
 -- (line, field, value, problem). Set-based: dates are looked up in a calendar (YYYY-MM-DD, or
 -- DD-MM-YYYY turned around; 2026-02-30 is in no calendar), e-mail addresses are checked with
 -- the dossier.email domain's own CHECK expression, so the domain stays the one definition.
+do $gen$ begin execute dossier.feed_sql($fn$
 create or replace function dossier.import_problems()
     returns table (line integer, field text, value text, problem text)
     language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp
@@ -56,32 +185,14 @@ begin
           from pg_catalog.generate_series(date '1900-01-01', date '2100-12-31', interval '1 day') d
     ),
     h as (
-        select h.line, h.person_id as raw_person_id, h.surname as raw_surname, h.gender as raw_gender,
-               h.birth_date as raw_birth_date, h.start_date as raw_start_date, h.end_date as raw_end_date,
-               h.email as raw_email, h.function as raw_function,
-               nullif(btrim(h.person_id), '') as person_id, nullif(btrim(h.surname), '') as surname,
-               nullif(btrim(h.prefix), '') as prefix, nullif(btrim(h.initials), '') as initials,
-               nullif(btrim(h.first_names), '') as first_names, nullif(btrim(h.partner_surname), '') as partner_surname,
-               nullif(btrim(h.partner_prefix), '') as partner_prefix, nullif(btrim(h.salutation), '') as salutation,
-               nullif(btrim(h.title_before), '') as title_before, nullif(btrim(h.title_after), '') as title_after,
-               nullif(btrim(h.gender), '') as gender, nullif(btrim(h.birth_date), '') as birth_text,
-               nullif(btrim(h.birth_place), '') as birth_place, nullif(btrim(h.email), '') as email,
-               nullif(btrim(h.start_date), '') as start_text, nullif(btrim(h.end_date), '') as end_text,
-               nullif(btrim(h.function), '') as position,
-               array_remove(array[nullif(btrim(h.kolom), ''), nullif(btrim(h.directie), ''),
-                                  nullif(btrim(h.afdeling), ''), nullif(btrim(h.team), '')], null) as unit_names,
-               array_remove(array[case when nullif(btrim(h.kolom), '') is not null then 'kolom' end,
-                                  case when nullif(btrim(h.directie), '') is not null then 'directie' end,
-                                  case when nullif(btrim(h.afdeling), '') is not null then 'afdeling' end,
-                                  case when nullif(btrim(h.team), '') is not null then 'team' end], null) as unit_kinds
+        select h.line,
+               {{typed_columns}}
           from pg_temp.hr_staging h
     )
-    select h.*, b.d as birth_date, s.d as start_date, e.d as end_date,
+    select h.*{{typed_dates}},
            min(h.line) over (partition by h.person_id) as first_line, true as email_valid
       from h
-      left join cal b on b.iso = regexp_replace(h.birth_text, '^(\d\d)-(\d\d)-(\d{4})$', '\3-\2-\1')
-      left join cal s on s.iso = regexp_replace(h.start_text, '^(\d\d)-(\d\d)-(\d{4})$', '\3-\2-\1')
-      left join cal e on e.iso = regexp_replace(h.end_text, '^(\d\d)-(\d\d)-(\d{4})$', '\3-\2-\1');
+      {{date_joins}};
     analyze pg_temp.hr_typed;
     execute format('update pg_temp.hr_typed t set email_valid = false where t.email is not null and not (%s)', email_ok);
 
@@ -101,30 +212,31 @@ begin
           from pg_temp.hr_typed t where t.gender not in ('M', 'V', 'X')
         union all
         select t.line, 'birth_date', t.raw_birth_date, 'not a date (YYYY-MM-DD or DD-MM-YYYY)'
-          from pg_temp.hr_typed t where t.birth_text is not null and t.birth_date is null
+          from pg_temp.hr_typed t where t.birth_date_text is not null and t.birth_date is null
         union all
         select t.line, 'birth_date', t.raw_birth_date, 'in the future' from pg_temp.hr_typed t where t.birth_date > current_date
         union all
-        select t.line, 'start_date', t.raw_start_date, 'required' from pg_temp.hr_typed t where t.start_text is null
+        select t.line, 'start_date', t.raw_start_date, 'required' from pg_temp.hr_typed t where t.start_date_text is null
         union all
         select t.line, 'start_date', t.raw_start_date, 'not a date (YYYY-MM-DD or DD-MM-YYYY)'
-          from pg_temp.hr_typed t where t.start_text is not null and t.start_date is null
+          from pg_temp.hr_typed t where t.start_date_text is not null and t.start_date is null
         union all
         select t.line, 'start_date', t.raw_start_date, 'before birth_date' from pg_temp.hr_typed t where t.start_date < t.birth_date
         union all
         select t.line, 'end_date', t.raw_end_date, 'not a date (YYYY-MM-DD or DD-MM-YYYY)'
-          from pg_temp.hr_typed t where t.end_text is not null and t.end_date is null
+          from pg_temp.hr_typed t where t.end_date_text is not null and t.end_date is null
         union all
         select t.line, 'end_date', t.raw_end_date, format('before start_date %s', t.start_date)
           from pg_temp.hr_typed t where t.end_date < t.start_date
         union all
         select t.line, 'email', t.raw_email, 'not an e-mail address' from pg_temp.hr_typed t where not t.email_valid
         union all
-        select t.line, 'function', t.raw_function, 'required' from pg_temp.hr_typed t where t.position is null
+        select t.line, 'function', t.raw_function, 'required' from pg_temp.hr_typed t where t.function is null
     )
     select p.line, p.field, p.value, p.problem from p order by p.line, p.field;
 end
 $$;
+$fn$); end $gen$;
 comment on function dossier.import_problems() is
     'Type the staged feed rows (pg_temp.hr_typed) and return one row per problem.';
 
@@ -201,6 +313,7 @@ $$;
 comment on function dossier.new_subject_keys(bigint, integer) is
     'Create subject keys for the organisation of the HR import in progress; returns them in order.';
 
+do $gen$ begin execute dossier.feed_sql($fn$
 create or replace function dossier.import_apply(p_org_code text, p_annex text, p_full boolean, p_file text)
     returns table (rows_read integer, inserted integer, updated integer, unchanged integer,
                    left_count integer, units_created integer)
@@ -247,31 +360,22 @@ begin
 
     -- the typed feed, matched with what is there and compared (so the summary and the writes agree)
     -- partner names and salutation are listed by M895 only (privacy.annex_column_limit, issue 16.4)
-    update pg_temp.hr_typed t set partner_surname = null, partner_prefix = null, salutation = null
-     where p_annex <> 'TP';
+    {{annex_limits}}
     create temp table hr_feed on commit drop as
-    select t.line, t.person_id, t.surname, t.prefix, t.initials, t.first_names, t.partner_surname,
-           t.partner_prefix, t.salutation, t.title_before, t.title_after, t.gender, t.birth_date,
-           t.birth_place, t.email, t.start_date, t.end_date, t.position, p.unit_id,
+    select t.line, {{t.feed_fields}}, p.unit_id,
            r.id as record_id, r.subject_id, r.ended_on as old_ended_on, (r.id is null) as is_new,
            false as new_subject, e.id as employment_id,
            case when r.id is null then 'inserted'
                 when e.id is null
-                  or (r.unit_id, r.surname, r.prefix, r.initials, r.first_names, r.partner_surname,
-                      r.partner_prefix, r.salutation, r.title_before, r.title_after, r.gender,
-                      r.birth_date, r.birth_place, r.email, r.ended_on)
-                     is distinct from
-                     (p.unit_id, t.surname, t.prefix, t.initials, t.first_names, t.partner_surname,
-                      t.partner_prefix, t.salutation, t.title_before, t.title_after, t.gender,
-                      t.birth_date, t.birth_place, t.email::dossier.email, t.end_date)
-                  or (e.position, e.started_on, e.ended_on_job) is distinct from (t.position, t.start_date, t.end_date)
+                  or (r.unit_id, {{r.record_columns}}) is distinct from (p.unit_id, {{t.record_values}})
+                  or ({{e.employment_columns}}) is distinct from ({{t.employment_fields}})
                 then 'updated' else 'unchanged' end as status
       from pg_temp.hr_typed t
       join pg_temp.hr_paths p on p.names = t.unit_names
       left join dossier.person_record r on r.org_id = v_org and r.annex = p_annex and r.admin_number = t.person_id
       -- per record, its latest employment by index: right whatever the (possibly stale) statistics
       -- say about an organisation that just received 10^5 rows
-      left join lateral (select e.id, e.position, e.started_on, e.ended_on_job
+      left join lateral (select e.id, {{e.employment_columns}}
                            from dossier.employment e
                           where e.record_id = r.id and e.annex = p_annex
                           order by e.started_on desc, e.id desc limit 1) e on true;
@@ -295,30 +399,21 @@ begin
     merge into dossier.person_record t
     using (select * from pg_temp.hr_feed where status <> 'unchanged') s
        on t.id = s.record_id and t.annex = p_annex
-     when matched then update set
-          unit_id = s.unit_id, surname = s.surname, prefix = s.prefix, initials = s.initials,
-          first_names = s.first_names, partner_surname = s.partner_surname, partner_prefix = s.partner_prefix,
-          salutation = s.salutation, title_before = s.title_before, title_after = s.title_after,
-          gender = s.gender, birth_date = s.birth_date, birth_place = s.birth_place, email = s.email,
-          ended_on = s.end_date
+     when matched then update set unit_id = s.unit_id, {{record_set}}
      when not matched then insert
-          (id, annex, subject_id, org_id, unit_id, legal_basis, source, collected_on, admin_number,
-           surname, prefix, initials, first_names, partner_surname, partner_prefix, salutation,
-           title_before, title_after, gender, birth_date, birth_place, email, ended_on)
+          (id, annex, subject_id, org_id, unit_id, legal_basis, source, collected_on, {{key_column}}, {{record_columns}})
           overriding system value values
           (s.record_id, p_annex, s.subject_id, v_org, s.unit_id, v_basis, 'hr_importer', current_date,
-           s.person_id, s.surname, s.prefix, s.initials, s.first_names, s.partner_surname, s.partner_prefix,
-           s.salutation, s.title_before, s.title_after, s.gender, s.birth_date, s.birth_place, s.email,
-           s.end_date);
+           {{s.key_field}}, {{s.record_fields}});
 
     merge into dossier.employment t
     using (select * from pg_temp.hr_feed where status <> 'unchanged') s
        on t.id = s.employment_id
-     when matched and (t.position, t.started_on, t.ended_on_job) is distinct from (s.position, s.start_date, s.end_date)
-          then update set position = s.position, started_on = s.start_date, ended_on_job = s.end_date
+     when matched and ({{t.employment_columns}}) is distinct from ({{s.employment_fields}})
+          then update set {{employment_set}}
      when not matched then insert
-          (record_id, annex, org_id, unit_id, subject_id, position, started_on, ended_on_job)
-          values (s.record_id, p_annex, v_org, s.unit_id, s.subject_id, s.position, s.start_date, s.end_date);
+          (record_id, annex, org_id, unit_id, subject_id, {{employment_columns}})
+          values (s.record_id, p_annex, v_org, s.unit_id, s.subject_id, {{s.employment_fields}});
 
     -- a complete feed: whoever the importer brought in before and is missing now has left today
     if p_full then
@@ -347,6 +442,7 @@ begin
     return next;
 end
 $$;
+$fn$); end $gen$;
 comment on function dossier.import_apply(text, text, boolean, text) is
     'Apply the staged HR feed to an organisation''s A2 or TP records (set-based MERGE); returns the counts.';
 

@@ -111,26 +111,11 @@ $$;
 comment on function privacy.refuse_ended_processing() is
     'Refuse (importer: skip) writes to rows whose processing a granted objection ended (004 art. 13.6).';
 
-do $owner$
-declare
-    t name;
-begin
-    alter function privacy.sync_restricted() owner to dossier_retention;
-    for t in select p.table_name from privacy.personal_table p order by 1 loop
-        execute format('create or replace trigger %I before update on dossier.%I for each row '
-                       'when (old.processing_ended) execute function privacy.refuse_ended_processing()',
-                       t || '_processing_ended', t);
-    end loop;
-    revoke all on function privacy.sync_restricted() from public;
-    for t in select p.table_name from privacy.personal_table p order by 1 loop
-        execute format('create or replace trigger %I after insert on dossier.%I '
-                       'referencing new table as new_rows for each statement '
-                       'execute function privacy.sync_restricted()', t || '_restricted', t);
-        -- also under session_replication_role = replica (bulk loads), like record_key_sync
-        execute format('alter table dossier.%I enable always trigger %I', t, t || '_restricted');
-    end loop;
-end
-$owner$;
+-- The triggers on every personal-data table that call these two are attached by
+-- privacy.wire_table (db/functions/1016_wire_table.sql), as a superuser: nobody but
+-- dossier_retention may execute privacy.sync_restricted().
+alter function privacy.sync_restricted() owner to dossier_retention;
+revoke all on function privacy.sync_restricted() from public;
 
 create or replace trigger restriction_placed after insert on privacy.restriction
     referencing new table as new_rows for each statement execute function privacy.sync_restricted();

@@ -132,23 +132,7 @@ insert into privacy.technical_access (role, object_name, privilege, columns, ann
     ('dossier_importer', 'org_unit', 'INSERT', '{code,name,kind,parent_id}', null, 'new units of the feed'),
     ('dossier_importer', 'subject', 'SELECT', '{id,org_id}', null, 'subject keys of the organisation'),
     ('dossier_importer', 'person_record_id_seq', 'USAGE', null, null, 'keys allocated before the set-based insert'),
-    ('dossier_importer', 'person_record', 'SELECT',
-     '{id,annex,subject_id,org_id,unit_id,admin_number,surname,prefix,initials,first_names,partner_surname,partner_prefix,salutation,title_before,title_after,gender,birth_date,birth_place,email,source,ended_on}',
-     '{A2,TP}', 'the feed''s fields, to compare'),
-    ('dossier_importer', 'person_record', 'INSERT',
-     '{id,annex,subject_id,org_id,unit_id,legal_basis,source,collected_on,admin_number,surname,prefix,initials,first_names,partner_surname,partner_prefix,salutation,title_before,title_after,gender,birth_date,birth_place,email,ended_on}',
-     '{A2,TP}', 'new people of the feed'),
-    ('dossier_importer', 'person_record', 'UPDATE',
-     '{unit_id,surname,prefix,initials,first_names,partner_surname,partner_prefix,salutation,title_before,title_after,gender,birth_date,birth_place,email,ended_on}',
-     '{A2,TP}', 'changed people and leavers'),
-    ('dossier_importer', 'employment', 'SELECT',
-     '{id,record_id,annex,org_id,unit_id,subject_id,position,started_on,ended_on_job}', '{A2,TP}',
-     'the feed''s employment fields, to compare'),
-    ('dossier_importer', 'employment', 'INSERT',
-     '{record_id,annex,org_id,unit_id,subject_id,position,started_on,ended_on_job}', '{A2,TP}',
-     'datum in dienst, functie (000)'),
-    ('dossier_importer', 'employment', 'UPDATE', '{position,started_on,ended_on_job}', '{A2,TP}',
-     'datum in/uit dienst, functie (000)'),
+    -- (the feed's own columns of person_record and employment follow below, from dossier.feed_field())
     -- The retention job (004 art. 14, 15.5; 000 Bewaartermijn) reads a record's keys and retention
     -- clock, never its contents, and deletes it; the details go by the cascading foreign keys.
     ('dossier_retention', 'person_record', 'SELECT',
@@ -159,6 +143,26 @@ insert into privacy.technical_access (role, object_name, privilege, columns, ann
     ('dossier_retention', 'person_record', 'UPDATE', '{ended_on,restricted,processing_ended}', null,
      'the retention clock derived from its facts (art. 14); restricted and ended processing (art. 13.6)'),
     ('dossier_retention', 'person_record', 'DELETE', null, null, 'expired records (art. 14)');
+-- The importer's columns of person_record and employment: the keys it writes with every row, and
+-- the columns the feed's fields fill (dossier.feed_field(), db/functions/1300_import.sql; issue
+-- 18 item 4), so a field added to the feed brings its privileges.
+insert into privacy.technical_access (role, object_name, privilege, columns, annexes, note)
+select 'dossier_importer', x.object_name, x.privilege, x.keys || x.filled, '{A2,TP}', x.note
+  from (select 'person_record' as object_name, v.privilege, v.keys, v.note,
+               array(select f.record_column::text from dossier.feed_field() f
+                      where f.record_column is not null and (v.privilege <> 'UPDATE' or f.kind <> 'key')
+                      order by f.ordinal) as filled
+          from (values ('SELECT', '{id,annex,subject_id,org_id,unit_id,source}'::text[], 'the feed''s fields, to compare'),
+                       ('INSERT', '{id,annex,subject_id,org_id,unit_id,legal_basis,source,collected_on}', 'new people of the feed'),
+                       ('UPDATE', '{unit_id}', 'changed people and leavers')) v(privilege, keys, note)
+        union all
+        select 'employment', v.privilege, v.keys, v.note,
+               array(select f.employment_column::text from dossier.feed_field() f
+                      where f.employment_column is not null order by f.ordinal)
+          from (values ('SELECT', '{id,record_id,annex,org_id,unit_id,subject_id}'::text[], 'the feed''s employment fields, to compare'),
+                       ('INSERT', '{record_id,annex,org_id,unit_id,subject_id}', 'datum in dienst, functie (000)'),
+                       ('UPDATE', '{}', 'datum in/uit dienst, functie (000)')) v(privilege, keys, note)) x;
+
 -- It also carries out restrictions (art. 13.6; db/functions/1420_restricted.sql): it reads the
 -- keys of every personal-data row and sets its `restricted` flag; it reads the facts a retention
 -- clock follows (db/functions/1405_clocks.sql); it deletes detail rows past their own term (A6

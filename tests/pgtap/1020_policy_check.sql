@@ -1,0 +1,40 @@
+-- privacy.policy_drift() (db/functions/1020_policy_check.sql; `dossier policy check`): nothing
+-- on a migrated database (tests/test_access.py), and each kind of change made by hand is reported.
+begin;
+select plan(8);
+
+select ok((select p.prosecdef is false from pg_catalog.pg_proc p where p.oid = 'privacy.policy_drift'::regproc),
+          'policy_drift: SECURITY INVOKER');
+
+grant select on dossier.person_record to board_member;
+revoke select (surname) on dossier.person_record from absence_registrar;
+alter table dossier.salary no force row level security;
+alter table dossier.org_unit disable row level security;
+drop policy select_school_manager on dossier.person_record;
+alter policy select_hr_advisor on dossier.absence using (true);
+create policy tap_extra on dossier.salary for select to hr_advisor using (true);
+-- once: the report reads every ACL of our schemas (about a minute on a busy test machine)
+create temp table tap_drift as select * from privacy.policy_drift();
+
+select ok(exists (select from tap_drift where kind = 'unexpected privilege'
+                     and object = 'dossier.person_record' and detail ~ 'board_member'),
+          'an extra table grant is reported');
+select ok(exists (select from tap_drift where kind = 'missing privilege'
+                     and object = 'dossier.person_record.surname' and detail ~ 'absence_registrar'),
+          'a missing column grant is reported');
+select ok(exists (select from tap_drift where kind = 'row security' and object = 'dossier.salary'),
+          'row security no longer forced on personal data is reported');
+select ok(exists (select from tap_drift where kind = 'row security' and object = 'dossier.org_unit'),
+          'row security off on organisation data is reported');
+select ok(exists (select from tap_drift where kind = 'missing policy'
+                     and object = 'dossier.person_record.select_school_manager'),
+          'a dropped policy is reported');
+select ok(exists (select from tap_drift where kind = 'changed policy'
+                     and object = 'dossier.absence.select_hr_advisor'),
+          'an altered policy is reported');
+select ok(exists (select from tap_drift where kind = 'unexpected policy'
+                     and object = 'dossier.salary.tap_extra'),
+          'a policy added by hand is reported');
+
+select * from finish();
+rollback;
