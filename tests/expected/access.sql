@@ -927,6 +927,8 @@ grant select on privacy.my_unit to school_manager;
 grant select on privacy.my_unit to training_administrator;
 grant select on privacy.non_personal_table to dossier_admin;
 grant select on privacy.non_personal_table to privacy_officer;
+grant select on privacy.organisation_setting to dossier_admin;
+grant select on privacy.organisation_setting to privacy_officer;
 grant select on privacy.personal_table to dossier_admin;
 grant select on privacy.personal_table to dossier_retention;
 grant select on privacy.personal_table to privacy_officer;
