@@ -184,7 +184,7 @@ def psql_as(obj, role: str, unit: str | None, subject: int | None) -> None:
                 "select s.id from dossier.subject s join dossier.org_unit u on u.org_id = s.org_id "
                 "where u.code = %s order by s.id limit 1", (unit,)).fetchone()
             if row is None:
-                raise click.ClickException(f"unit {unit}: its organisation has no subject to be")
+                raise click.ClickException(f"no data subject in the organisation of unit {unit}: pass --subject ID")
             subject = row[0]
         login = access.open_trial_login(conn, role, unit, subject)
     params = conninfo_to_dict(resolve_dsn(obj.dsn))

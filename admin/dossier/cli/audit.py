@@ -13,6 +13,9 @@ from . import DATE, cli, lazy
 from .output import emit, format_option
 
 lib = lazy("dossier.audit")
+# the environment variable of the key file (dossier.audit.KEY_ENV), spelt here so that --help
+# loads no driver (tests/test_cli.py)
+KEY_ENV, PUBLIC_KEY_ENV = "DOSSIER_AUDIT_KEY", "DOSSIER_AUDIT_PUBLIC_KEY"
 
 
 @cli.group()
@@ -58,7 +61,7 @@ def _key(path: str | None) -> Path:
 
 @audit.command("keygen")
 @click.option("--key", "key", default=None, metavar="FILE",
-              help=f"where to write the private key (else ${lib.KEY_ENV}); the public key goes to FILE.pub")
+              help=f"where to write the private key (else ${KEY_ENV}); the public key goes to FILE.pub")
 def audit_keygen(key: str | None) -> None:
     """Make the Ed25519 key pair that signs digests: the private key (mode 0600) for the machine
     that takes digests, never the database server; FILE.pub for whoever verifies.
@@ -73,7 +76,7 @@ def audit_keygen(key: str | None) -> None:
 
 
 @audit.command("digest")
-@click.option("--key", "key", default=None, metavar="FILE", help=f"the private key (else ${lib.KEY_ENV})")
+@click.option("--key", "key", default=None, metavar="FILE", help=f"the private key (else ${KEY_ENV})")
 @click.option("-o", "--output", default=None, metavar="FILE", help="write the digest here (else stdout)")
 @click.pass_obj
 def audit_digest(obj, key: str | None, output: str | None) -> None:
@@ -107,7 +110,7 @@ def audit_digest(obj, key: str | None, output: str | None) -> None:
 @click.option("--digest", "digests", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="also hold the chain to this signed digest (repeatable)")
 @click.option("--public-key", default=None, metavar="FILE",
-              help=f"the digests' public key (else ${lib.PUBLIC_KEY_ENV}, else ${lib.KEY_ENV}.pub)")
+              help=f"the digests' public key (else ${PUBLIC_KEY_ENV}, else ${KEY_ENV}.pub)")
 @format_option()
 @click.pass_obj
 def audit_verify(obj, no_seal: bool, digests: tuple[str, ...], public_key: str | None, fmt: str) -> None:
