@@ -195,7 +195,9 @@ create trigger chain_no_truncate before truncate on audit.chain
 -- 15.4). The redaction is itself an entry (schema audit, table change: which entries, when), so
 -- `audit verify` finds a payload nulled any other way.
 -- SECURITY DEFINER: nobody holds UPDATE on audit.change; EXECUTE only for dossier_retention.
-create or replace function audit.redact_records(p_subjects bigint[], p_records bigint[]) returns integer
+-- The one redaction: null the payloads and salts of these entries and record that it was done.
+-- SECURITY DEFINER: nobody holds UPDATE on audit.change; only the definer functions below call it.
+create or replace function audit.redact_ids(p_ids bigint[]) returns integer
     language plpgsql volatile security definer
     set search_path = pg_catalog, pg_temp
 as $$
@@ -206,8 +208,7 @@ declare
 begin
     with r as (
         update audit.change set payload = null, salt = null, redacted_at = pg_catalog.now()
-         where subject_id = any (p_subjects) and (p_records is null or record_id = any (p_records))
-           and payload is not null
+         where id = any (p_ids) and payload is not null
         returning id)
     select pg_catalog.array_agg(id order by id) into ids from r;
     if ids is null then
@@ -222,6 +223,18 @@ begin
             p, s, pg_catalog.sha256(s || pg_catalog.convert_to(p::text, 'UTF8')));
     return pg_catalog.cardinality(ids);
 end
+$$;
+comment on function audit.redact_ids(bigint[]) is
+    'Null the payloads and salts of these audit entries and record the redaction as an entry.';
+
+create or replace function audit.redact_records(p_subjects bigint[], p_records bigint[]) returns integer
+    language sql volatile security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+    select audit.redact_ids(array(select c.id from audit.change c
+                                   where c.subject_id = any (p_subjects)
+                                     and (p_records is null or c.record_id = any (p_records))
+                                     and c.payload is not null))
 $$;
 comment on function audit.redact_records(bigint[], bigint[]) is
     'Null the audit payloads and salts of erased records (art. 14; records null: all of the subjects''); hashes and metadata stay.';

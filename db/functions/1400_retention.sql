@@ -373,34 +373,13 @@ comment on function privacy.retention_detail_batch(bigint, integer) is
 -- The audit payloads of deleted detail rows (retention of a row with a term of its own). SECURITY
 -- DEFINER: only the owner may update audit.change, and then only to null a payload (its trigger).
 create or replace function audit.redact_rows(p_table name, p_subjects bigint[], p_rows bigint[]) returns integer
-    language plpgsql volatile security definer
+    language sql volatile security definer
     set search_path = pg_catalog, pg_temp
 as $$
--- SECURITY DEFINER: nobody holds UPDATE on audit.change. Redacts as audit.redact_records does
--- (payload and salt nulled, the redaction itself an entry, so `audit verify` accepts it).
-declare
-    ids bigint[];
-    p jsonb;
-    s bytea := pg_catalog.uuid_send(pg_catalog.gen_random_uuid());
-begin
-    with r as (
-        update audit.change set payload = null, salt = null, redacted_at = pg_catalog.now()
-         where subject_id = any (p_subjects) and table_name = p_table and row_id = any (p_rows)
-           and payload is not null
-        returning id)
-    select pg_catalog.array_agg(id order by id) into ids from r;
-    if ids is null then
-        return 0;
-    end if;
-    p := pg_catalog.jsonb_build_object('redacted_ids', ids, 'redacted_at', pg_catalog.now());
-    insert into audit.change (current_user_name, application_name, schema_name, table_name, operation,
-                              payload, salt, payload_hash)
-    values (case when pg_catalog.current_setting('role') = 'none' then session_user
-                 else pg_catalog.current_setting('role')::name end,
-            pg_catalog.current_setting('application_name'), 'audit', 'change', 'UPDATE',
-            p, s, pg_catalog.sha256(s || pg_catalog.convert_to(p::text, 'UTF8')));
-    return pg_catalog.cardinality(ids);
-end
+    -- SECURITY DEFINER: nobody holds UPDATE on audit.change; the one redaction is audit.redact_ids
+    select audit.redact_ids(array(select c.id from audit.change c
+                                   where c.subject_id = any (p_subjects) and c.table_name = p_table
+                                     and c.row_id = any (p_rows) and c.payload is not null))
 $$;
 comment on function audit.redact_rows(name, bigint[], bigint[]) is
     'Null the audit payloads of deleted detail rows of one table (retention, art. 14c); hashes and metadata stay.';
