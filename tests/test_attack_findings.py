@@ -87,3 +87,16 @@ def test_policy_check_reports_a_password_a_login_gave_itself(cluster, demo_db, l
     me.execute("alter role current_user password 'chosen-by-me'")
     p = run_cli("policy", "check", "--format", "json", dsn=cluster.dsn(demo_db))
     assert p.returncode == 1 and "Self_Pw" in p.stdout and "password" in p.stdout
+
+
+def test_a_second_absence_registrar_for_a_school_is_said_and_reported(cluster, demo_db, logins):
+    """Bijlage 7: "per school 1 medewerker" registers absence (issue 16 item 5)."""
+    dsn = cluster.dsn(demo_db)
+    first = run_cli("grant", "Reg_One", "absence_registrar", "--unit", "DEMO-EDU-S1", dsn=dsn, check=True)
+    logins.made.append("Reg_One")
+    assert "warning" not in first.stderr
+    second = run_cli("grant", "Reg_Two", "absence_registrar", "--unit", "DEMO-EDU-S1", dsn=dsn, check=True)
+    logins.made.append("Reg_Two")
+    assert "more than one absence registrar" in second.stderr
+    p = run_cli("policy", "check", "--format", "json", dsn=dsn)
+    assert p.returncode == 1 and "Reg_One, Reg_Two" in p.stdout

@@ -72,8 +72,14 @@ def grant_cmd(obj, login: str, role: str, unit: str, until, reason: str | None, 
             access.set_connection_limit(conn, login, connection_limit)
         if pw is not None:
             access.set_password(conn, login, pw)
+        # Bijlage 7: "per school 1 medewerker" registers absence; a second one is allowed but said
+        conflicts = conn.execute("select school_code, array_to_string(logins, ', ') from privacy.registrar_conflicts "
+                                 "where %s = any (logins)", (login,)).fetchall() if role == "absence_registrar" else []
     click.echo(f"granted {g['role']} to {g['login']} for {unit}"
                + (f" until {g['valid_until']}" if g["valid_until"] else "") + f" (grant {g['id']})")
+    for school, logins in conflicts:
+        click.echo(f"warning: {school} now has more than one absence registrar ({logins}); Bijlage 7 says one "
+                   "per school (`dossier policy check` reports it)", err=True)
     if pw is not None:
         _tell_password(login, pw, generated)
 
