@@ -101,7 +101,7 @@ select ok(not exists (select from pg_catalog.pg_policies where tablename = 'payo
 -- "(Administratief) medewerker HRM ➤ voor alle in bijlage 1 t/m 5 genoemde doeleinden": writes
 -- annexes 1-5, organisation-wide.
 select is((select with_check from pg_catalog.pg_policies where tablename = 'person_record' and policyname = 'insert_hr_officer'),
-          '((annex = ANY (''{A1,A2,A3,A4,A5}''::text[])) AND (org_id = ANY (privacy.scope(''hr_officer''::name, ''org''::text))))',
+          '((annex_no <@ ANY (ARRAY[''{[1,6)}''::int4multirange])) AND (annex = ANY (''{A1,A2,A3,A4,A5}''::text[])) AND (org_id <@ ANY (ARRAY[privacy.scope_ranges(''hr_officer''::name, ''org''::text)])) AND (org_id = ANY (privacy.scope(''hr_officer''::name, ''org''::text))))',
           'HR officer inserts records of annexes 1-5 in its organisation');
 select policy_cmd_is('dossier', 'person_record', 'delete_hr_officer', 'delete', 'HR officer deletes records');
 
