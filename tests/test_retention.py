@@ -275,7 +275,15 @@ def test_cron_job_runs_the_procedure_as_dossier_cron(cluster, template):
                                       (written, written)).fetchone()[0]
                 if r and sealed:
                     break
-                assert time.monotonic() < deadline, f"pg_cron never ran the job ({r}) or the seal ({sealed})"
+                if time.monotonic() > deadline:
+                    runs = conn.execute("select j.jobname, d.status, d.start_time, d.end_time, d.return_message "
+                                        "from cron.job_run_details d join cron.job j using (jobid) "
+                                        "order by d.start_time desc limit 20").fetchall()
+                    activity = conn.execute("select pid, backend_type, usename, state, wait_event_type, wait_event, "
+                                            "left(query, 80) from pg_stat_activity where datname = 'dossier' "
+                                            "or backend_type like 'pg_cron%'").fetchall()
+                    pytest.fail(f"pg_cron never ran the job ({r}) or the seal ({sealed}); "
+                                f"runs: {runs}; activity: {activity}")
                 time.sleep(1)
         finally:
             conn.execute("select cron.alter_job(%s, schedule => '30 2 * * *')", (job,))

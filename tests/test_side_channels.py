@@ -179,6 +179,61 @@ def test_explain_oracle_learns_nothing(logins, restricted_subject, role):
     assert not leaks, f"{role}: {len(leaks)} of {probes} probes tell a hidden value:\n" + "\n\n".join(leaks[:3])
 
 
+# Tests PostgreSQL prices at zero (a NULL test, a boolean column, NOT, CASE/COALESCE of those and
+# a parameter) are ordered with the policy's own tests by price alone: before issue 13's residual
+# was closed they ran before the policy's first test, and the caller's subquery behind one told
+# whether a hidden row's column was NULL, or a boolean's value. Each shape below runs the caller's
+# own subquery (an InitPlan) only when the hidden row reached it and met the test; on an index
+# scan (`id = N`) and a TID scan (`ctid = T`), each reading the hidden row alone.
+ZERO_COST = ("case when {col} is null then (select true) else false end",
+             "case when {col} is not null then (select true) else false end",
+             "coalesce(case when {col} is null then false end, (select true))")
+ZERO_COST_BOOL = ("case when {col} then (select true) else false end",
+                  "case when not {col} then (select true) else false end")
+
+
+def probe_zero_cost(logins, role: str) -> tuple[int, list[str]]:
+    admin = logins.admin
+    me = grant_persona(logins, role, login=f"zero_{role}")
+    probes, leaks = 0, []
+    for (schema, relation), columns in readable(admin, role).items():
+        if schema != "dossier" or "id" not in columns:
+            continue
+        rel = sql.Identifier(schema, relation)
+        for place, hidden_id in hidden_rows(admin, me, relation, rel).items():
+            tid, annex = admin.execute(sql.SQL("select ctid::text, {} from {} where id = %s").format(
+                sql.SQL("annex" if relation == "person_record" else "null"), rel), (hidden_id,)).fetchone()
+            # the TID scan reads the hidden row's partition only (the caller's annex prunes the rest)
+            paths = {"index": (sql.SQL("id = {}").format(sql.Literal(hidden_id)), "off"),
+                     "tid": (sql.SQL("ctid = {}::tid").format(sql.Literal(tid))
+                             + (sql.SQL(" and annex = {}").format(sql.Literal(annex)) if annex else sql.SQL("")),
+                             "on")}
+            for column in columns:
+                kind = column_type(admin, relation, column)
+                for shape in ZERO_COST + (ZERO_COST_BOOL if kind == "boolean" else ()):
+                    cond = sql.SQL(shape).format(col=sql.Identifier(column))
+                    for path, (where, seq) in paths.items():
+                        me.execute(f"set enable_seqscan = {seq}; set enable_bitmapscan = off")
+                        text = "\n".join(r[0] for r in me.execute(
+                            sql.SQL("explain (analyze, costs off, timing off, summary off) "
+                                    "select 1 from {} where {} and {}").format(rel, where, cond)))
+                        probes += 1
+                        if "InitPlan" in text and "(never executed)" not in text.split("InitPlan", 1)[1]:
+                            leaks.append(f"{relation}.{column} ({place}, {path} scan, {shape}):\n{text}")
+    return probes, leaks
+
+
+@pytest.mark.parametrize("role", [
+    "school_manager", "absence_registrar", "occupational_physician", "hr_manager", "hr_officer",
+    "payroll_administrator", "board_member", "hr_advisor", "training_administrator",
+    "finance_manager", "finance_advisor", "internal_auditor", "privacy_officer", "former_staff_administrator"])
+def test_zero_cost_tests_learn_nothing(logins, restricted_subject, role):
+    """The caller's subquery behind a NULL or boolean test never runs on a hidden row."""
+    probes, leaks = probe_zero_cost(logins, role)
+    assert probes > 0, f"{role}: nothing was probed"
+    assert not leaks, f"{role}: {len(leaks)} of {probes} probes reached a hidden row:\n" + "\n\n".join(leaks[:3])
+
+
 def test_every_role_with_table_access_is_in_the_oracle_test(demo_admin):
     params = next(m for m in test_explain_oracle_learns_nothing.pytestmark if m.name == "parametrize").args[1]
     assert set(probe_roles(demo_admin)) <= set(params)
