@@ -2,10 +2,12 @@
 manager's "absence % per team for my school" and "one person's dossier" against the same
 queries run by a superuser (no row security) with the equivalent explicit filter.
 And an organisation-wide role (hr_officer): headcount per unit over the whole organisation.
-Target: within 1.3x. Run: make bench (or .venv/bin/python bench/bench_rls.py)."""
+Target: within 1.3x. Run: make bench (or .venv/bin/python bench/bench_rls.py; BENCH_PLANS=1 prints
+the headcount plans of both)."""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -89,6 +91,10 @@ def main() -> int:
         a = hr.execute(HEADCOUNT.format(extra="")).fetchall()
         b = owner.execute(HEADCOUNT.format(extra=explicit_o)).fetchall()
         assert a == b and a
+        if os.environ.get("BENCH_PLANS"):  # the two plans side by side, to see where the time goes
+            for who, conn_, extra in (("superuser", owner, explicit_o), ("hr_officer", hr, "")):
+                plan = conn_.execute("explain (analyze, buffers, costs off) " + HEADCOUNT.format(extra=extra))
+                print(f"-- {who}\n" + "\n".join(r[0] for r in plan))
         r3 = report("headcount per unit, whole organisation (hr_officer)", compare({
             "superuser, explicit filter": lambda: owner.execute(HEADCOUNT.format(extra=explicit_o)).fetchall(),
             "hr_officer, row security": lambda: hr.execute(HEADCOUNT.format(extra="")).fetchall(),

@@ -9,7 +9,7 @@
 #   PS017 unqualified object reference
 # Allowed without a search_path: procedures that COMMIT (PostgreSQL refuses transaction control
 # in a procedure with a SET clause); their bodies qualify every name and call pinned functions.
-# And privacy.scope() and scope_ranges(), which the planner must inline (a SET clause prevents that; its one name is
+# And privacy.scope() and the row guard's row_map() and org_map(), which the planner must inline (a SET clause prevents that; its one name is
 # qualified): see db/functions/1000_access_helpers.sql.
 set -uo pipefail
 bin=${1:-.venv/bin}
@@ -18,7 +18,8 @@ out=$("$bin/pgspot" --ignore PS001 --ignore PS002 --ignore PS010 --ignore PS012 
       --ignore PS016 --ignore PS017 \
       --proc-without-search-path 'privacy.run_retention(p_as_of date,p_batch integer)' \
       --proc-without-search-path 'privacy.scope(p_role name,p_kind text)' \
-      --proc-without-search-path 'privacy.scope_ranges(p_role name,p_kind text)' $files)
+      --proc-without-search-path 'privacy.row_map(p_table name,p_restricted boolean)' \
+      --proc-without-search-path 'privacy.org_map(p_table name)' $files)
 rc=$?
 echo "$out" | grep -E '^PS[0-9]+' || true
 if echo "$out" | grep -qE '^PS0(03|04|05|18)'; then

@@ -413,9 +413,10 @@ def test_search_path_hijack_of_the_helpers(logins, mallory):
               and not exists (select from unnest(p.proconfig) c where c like 'search_path=%%')""").fetchone()[0]
     # the one exception: a procedure that COMMITs cannot have a SET clause (PostgreSQL refuses
     # transaction control then); it is SECURITY INVOKER and qualifies every name it uses
-    # privacy.scope() and scope_ranges() must stay inlinable (no SET clause): their one name is qualified
-    assert unpinned == ["privacy.run_retention(date,integer)", "privacy.scope(name,text)",
-                        "privacy.scope_ranges(name,text)"]
+    # privacy.scope() and the row guard's wrappers must stay inlinable (no SET clause): their one
+    # name is qualified
+    assert unpinned == ["privacy.org_map(name)", "privacy.row_map(name,boolean)",
+                        "privacy.run_retention(date,integer)", "privacy.scope(name,text)"]
     body = logins.admin.execute("select prosrc from pg_proc where oid = 'privacy.run_retention(date,integer)'::regprocedure"
                                 ).fetchone()[0]
     assert logins.admin.execute("select prosecdef from pg_proc where oid = 'privacy.run_retention(date,integer)'::regprocedure"

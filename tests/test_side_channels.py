@@ -214,9 +214,14 @@ def probe_zero_cost(logins, role: str) -> tuple[int, list[str]]:
                     cond = sql.SQL(shape).format(col=sql.Identifier(column))
                     for path, (where, seq) in paths.items():
                         me.execute(f"set enable_seqscan = {seq}; set enable_bitmapscan = off")
-                        text = "\n".join(r[0] for r in me.execute(
-                            sql.SQL("explain (analyze, costs off, timing off, summary off) "
-                                    "select 1 from {} where {} and {}").format(rel, where, cond)))
+                        try:
+                            text = "\n".join(r[0] for r in me.execute(
+                                sql.SQL("explain (analyze, costs off, timing off, summary off) "
+                                        "select 1 from {} where {} and {}").format(rel, where, cond)))
+                        except psycopg.errors.InsufficientPrivilege:
+                            # ctid is a column too: column grants do not cover it (no TID scan)
+                            assert path == "tid"
+                            continue
                         probes += 1
                         if "InitPlan" in text and "(never executed)" not in text.split("InitPlan", 1)[1]:
                             leaks.append(f"{relation}.{column} ({place}, {path} scan, {shape}):\n{text}")
@@ -266,6 +271,10 @@ def test_the_plan_holds_the_scope_as_a_constant(logins):
         "select id from dossier.person_record where subject_id = 3 and birth_date < '1980-01-01'"))
     assert "InitPlan" not in text and "SubPlan" not in text
     assert "unit_id = ANY ('{" in text
+    # the row guard comes first: an element of a constant [annex][unit] array, then the flag
+    filters = [line.strip() for line in text.splitlines() if line.strip().startswith("Filter:")]
+    assert filters and all(f.startswith("Filter: (('[1:8][") and "[annex_no][unit_no] AND ((NOT restricted) OR " in f
+                           for f in filters), text
 
 
 # -- the employee's own data -----------------------------------------------------------------

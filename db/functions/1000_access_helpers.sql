@@ -132,32 +132,95 @@ as $$ select privacy.scope_now(p_role, p_kind) $$;
 comment on function privacy.scope(name, text) is
     'The scope a row policy tests, folded to a constant at plan time (see privacy.scope_now).';
 
--- The same scope as one multirange ('{[3,7)}'): the policies test
--- `unit_id <@ any (array[privacy.scope_ranges(role, kind)])`, a one-element list, which
--- PostgreSQL prices at half an operator, the least any test of a value can cost; a caller's
--- condition of the same price comes after it (ties keep the policy's conditions first), so a
--- hidden row is rejected before any comparison of the caller runs on it (issue 13). The
--- `= any (privacy.scope(…))` test stays beside it for the index. Folded and invalidated exactly
--- like privacy.scope (see above).
-create or replace function privacy.scope_ranges_now(p_role name, p_kind text) returns int8multirange
+-- The row guard (issue 13; db/schema/V1990__row_guard.sql): which (annex, unit) cells of a
+-- personal-data table any role of this login reads today (p_restricted: only the roles that see
+-- restricted persons, those handling requests, art. 13.6), as a two-dimensional boolean array
+-- [annex number][unit id] whose bounds are those of the cells (an element outside them is NULL:
+-- no row). The guard policy tests `(privacy.row_map('t', false))[annex_no][unit_no]`: folded at
+-- plan time like privacy.scope, and an array element costs nothing in the planner's estimate, so
+-- the test runs before any condition of the caller, the zero-cost ones included. It is the union
+-- over the login's roles (a login may hold several): a row it lets through is one that some role
+-- of the login reads; each role's own policy still decides which.
+create or replace function privacy.row_map_now(p_table name, p_restricted boolean) returns boolean[]
     language plpgsql immutable security definer
     set search_path = pg_catalog, pg_temp
 as $$
--- SECURITY DEFINER: calls privacy.scope_now, which reads the grants register.
+-- SECURITY DEFINER: reads the grants register (through privacy.scope_now) and privacy.policy_reach.
+declare
+    v_annexes integer[];
+    v_units bigint[];
+    v_map boolean[];
+    v_lo bigint;
+    v_hi bigint;
 begin
-    return coalesce((select pg_catalog.range_agg(pg_catalog.int8range(i, i, '[]'))
-                       from unnest(privacy.scope_now(p_role, p_kind)) i), '{}'::int8multirange);
+    with held as (
+        select p.annex_nos, p.scope, privacy.scope_now(p.role, p.scope) as ids
+          from privacy.policy_reach p
+          join privacy.app_role ar on ar.role = p.role
+         where p.table_name = p_table and pg_catalog.pg_has_role(session_user, p.role, 'MEMBER')
+           and (ar.handles_requests or not p_restricted)
+    )
+    select array_agg(a.n), array_agg(u.id) into v_annexes, v_units
+      from held h
+     cross join lateral unnest(h.annex_nos) a(n)
+      join dossier.org_unit u on (h.scope = 'unit' and u.id = any (h.ids))
+                              or (h.scope = 'org' and u.org_id = any (h.ids));
+    if v_units is null then
+        return '{}';
+    end if;
+    select min(x), max(x) into v_lo, v_hi from unnest(v_units) x;
+    v_map := pg_catalog.array_fill(false, array[8, (v_hi - v_lo + 1)::integer], array[1, v_lo::integer]);
+    for i in 1 .. pg_catalog.cardinality(v_units) loop
+        v_map[v_annexes[i]][v_units[i]] := true;
+    end loop;
+    return v_map;
 end
 $$;
-comment on function privacy.scope_ranges_now(name, text) is
-    'privacy.scope_now as one multirange, for the row-policy test that runs first.';
+comment on function privacy.row_map_now(name, boolean) is
+    'The (annex, unit) cells of a table the login''s roles read today (restricted persons: the roles handling requests), as a boolean array; folded by privacy.row_map.';
 
--- No SET clause, no SECURITY DEFINER: the planner inlines it (see privacy.scope).
-create or replace function privacy.scope_ranges(p_role name, p_kind text) returns int8multirange
+-- The same for organisation data and the subject keys: the organisations in which a role of this
+-- login that may read the table holds a grant today, as a boolean array indexed by organisation id.
+create or replace function privacy.org_map_now(p_table name) returns boolean[]
+    language plpgsql immutable security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+-- SECURITY DEFINER: reads the grants register (through privacy.scope_now).
+declare
+    v_orgs bigint[];
+    v_map boolean[];
+    v_org bigint;
+begin
+    v_orgs := array(select distinct o
+                      from privacy.app_role ar
+                     cross join lateral unnest(privacy.scope_now(ar.role, 'org')) o
+                     where ar.kind <> 'technical' and pg_catalog.pg_has_role(session_user, ar.role, 'MEMBER')
+                       and pg_catalog.has_any_column_privilege(ar.role, pg_catalog.format('dossier.%I', p_table), 'SELECT')
+                     order by 1);
+    if pg_catalog.cardinality(v_orgs) = 0 then
+        return '{}';
+    end if;
+    v_map := pg_catalog.array_fill(false, array[(v_orgs[pg_catalog.cardinality(v_orgs)] - v_orgs[1] + 1)::integer],
+                                   array[v_orgs[1]::integer]);
+    foreach v_org in array v_orgs loop
+        v_map[v_org] := true;
+    end loop;
+    return v_map;
+end
+$$;
+comment on function privacy.org_map_now(name) is
+    'The organisations whose rows of a table the login''s roles read today, as a boolean array; folded by privacy.org_map.';
+
+-- The inlined wrappers the guard policies call (no SET clause, no SECURITY DEFINER: see privacy.scope).
+create or replace function privacy.row_map(p_table name, p_restricted boolean) returns boolean[]
     language sql immutable security invoker
-as $$ select privacy.scope_ranges_now(p_role, p_kind) $$;
-comment on function privacy.scope_ranges(name, text) is
-    'The scope of a row policy as one multirange, folded at plan time.';
+as $$ select privacy.row_map_now(p_table, p_restricted) $$;
+comment on function privacy.row_map(name, boolean) is 'The row guard''s cells, folded at plan time (see privacy.row_map_now).';
+
+create or replace function privacy.org_map(p_table name) returns boolean[]
+    language sql immutable security invoker
+as $$ select privacy.org_map_now(p_table) $$;
+comment on function privacy.org_map(name) is 'The row guard''s organisations, folded at plan time (see privacy.org_map_now).';
 
 -- Make every backend replan statements that hold a scope constant. Serialised with the grant
 -- rebuild (two concurrent rewrites of one pg_proc row would fail).
@@ -174,8 +237,9 @@ begin
     -- any change of the row invalidates; toggling the (unused) cost keeps it a change
     execute pg_catalog.format('alter function privacy.scope(name, text) cost %s',
                               case when v_cost = 1 then 2 else 1 end);
-    execute pg_catalog.format('alter function privacy.scope_ranges(name, text) cost %s',
+    execute pg_catalog.format('alter function privacy.row_map(name, boolean) cost %s',
                               case when v_cost = 1 then 2 else 1 end);
+    execute pg_catalog.format('alter function privacy.org_map(name) cost %s', case when v_cost = 1 then 2 else 1 end);
 end
 $$;
 comment on function privacy.invalidate_scope_plans() is
@@ -246,8 +310,8 @@ select privacy.rebuild_grant_unit();  -- grants made before this file (or before
 delete from privacy.object_audience where defined_in = '1000_access_helpers';
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
 select 'privacy', f, '@users', 'EXECUTE', '1000_access_helpers'
-  from unnest(array['scope(name, text)', 'scope_now(name, text)', 'scope_day()', 'scope_ranges(name, text)',
-                    'scope_ranges_now(name, text)']) f;
+  from unnest(array['scope(name, text)', 'scope_now(name, text)', 'scope_day()', 'row_map(name, boolean)',
+                    'row_map_now(name, boolean)', 'org_map(name)', 'org_map_now(name)']) f;
 -- the generated annex number of every personal-data row is computed as the writing role
 insert into privacy.object_audience (schema_name, object_name, role, privilege, defined_in)
 values ('dossier', 'annex_no(text)', '@users', 'EXECUTE', '1000_access_helpers');

@@ -167,35 +167,40 @@ comment on view privacy.expected_privilege is
 -- The scope test of a row policy. privacy.scope() is folded to a constant array when the
 -- statement is planned (db/functions/1000_access_helpers.sql), so the test is an ordinary
 -- comparison with a constant: no InitPlan whose execution EXPLAIN (ANALYZE) could show, and an
--- index condition where the scope column leads an index.
+-- index condition where the scope column leads an index. The row guard runs before it.
 create or replace function privacy.scope_expr(p_role name, p_scope text) returns text
     language sql immutable security invoker set search_path = pg_catalog, pg_temp
 as $$
     select case p_scope
-        when 'org' then format('org_id <@ any (array[privacy.scope_ranges(%1$L, ''org'')]) '
-                               'and org_id = any (privacy.scope(%1$L, ''org''))', p_role)
-        when 'unit' then format('unit_id <@ any (array[privacy.scope_ranges(%1$L, ''unit'')]) '
-                                'and unit_id = any (privacy.scope(%1$L, ''unit''))', p_role)
-        when 'self' then 'subject_id <@ any (array[privacy.scope_ranges(''employee_self'', ''self'')]) '
-                         'and subject_id = any (privacy.scope(''employee_self'', ''self''))'
+        when 'org' then format('org_id = any (privacy.scope(%L, ''org''))', p_role)
+        when 'unit' then format('unit_id = any (privacy.scope(%L, ''unit''))', p_role)
+        when 'self' then 'subject_id = any (privacy.scope(''employee_self'', ''self''))'
     end
 $$;
 
--- The annex test of a row policy: first the row's annex number against one multirange, a
--- one-element list, the cheapest kind of test, so it runs before any comparison of the caller
--- (db/schema/V1950__annex_no.sql); on person_record also `annex = any (…)`, for partition pruning.
+-- The annex test of a row policy (on person_record, the partition key: the planner prunes by it).
+-- What runs first on every row is the row guard (privacy.guard_expr), not this test.
 create or replace function privacy.annex_expr(p_annexes text[], p_table name) returns text
     language sql immutable security invoker set search_path = pg_catalog, pg_temp
+as $$ select format('annex = any (%L::text[])', p_annexes) $$;
+comment on function privacy.annex_expr(text[], name) is 'The annex test of a row policy.';
+
+-- The row guard of a table (issue 13; db/schema/V1990__row_guard.sql): one RESTRICTIVE SELECT
+-- policy per reading role, the same test for all of them, made only of steps PostgreSQL prices at
+-- zero (an array element, NOT, a boolean column), so it runs before any condition of the caller.
+-- Personal data: the (annex, unit) cells the login's roles read; a restricted person's row only in
+-- the cells of its roles that handle requests. Organisation data and the subject keys: the
+-- login's organisations.
+create or replace function privacy.guard_expr(p_table name) returns text
+    language sql stable security invoker set search_path = pg_catalog, pg_temp
 as $$
-    select format('annex_no <@ any (array[%L::int4multirange])',
-                  (select pg_catalog.range_agg(pg_catalog.int4range(n::integer, n::integer, '[]'))
-                     from unnest(array['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'FS', 'TP']) with ordinality x(a, n)
-                    where a = any (p_annexes)))
-           -- the list too where the annex is the partition key: the planner prunes by it
-           || case when p_table = 'person_record' then format(' and annex = any (%L::text[])', p_annexes) else '' end
+    select case when p_table in (select table_name from privacy.personal_table)
+                then format('(privacy.row_map(%1$L, false))[annex_no][unit_no] '
+                            'and (not restricted or (privacy.row_map(%1$L, true))[annex_no][unit_no])', p_table)
+                else format('(privacy.org_map(%L))[org_no]', p_table) end
 $$;
-comment on function privacy.annex_expr(text[], name) is
-    'The annex test of a row policy (one multirange first; on person_record the list too, for pruning).';
+comment on function privacy.guard_expr(name) is
+    'The row guard''s test on a table: zero-cost, folded at plan time, run before any condition of the caller.';
 
 -- The organisation scope of a role on organisation data (privacy.org_table) and, for the HR
 -- importer, on everything it touches: the importer reaches only the organisation of the run in
@@ -227,6 +232,20 @@ as $$
                 else ' and not restricted' end
 $$;
 
+-- What each reading role reaches of each personal-data table: the annexes (as numbers) and the
+-- scope kind of its SELECT policy. privacy.apply_access() keeps privacy.policy_reach equal to it;
+-- the row guard (privacy.row_map) reads that table.
+create or replace view privacy.expected_reach as
+select rc.table_name, rc.role,
+       array_agg(distinct dossier.annex_no(rc.annex) order by dossier.annex_no(rc.annex)) as annex_nos,
+       min(rc.read_scope) as scope
+  from privacy.rule_column rc
+  join privacy.app_role ar on ar.role = rc.role and ar.kind <> 'technical'
+ where rc.can_read and rc.read_scope in ('unit', 'org')
+ group by rc.table_name, rc.role;
+comment on view privacy.expected_reach is
+    'Annexes and scope kind of each non-technical role''s SELECT policy on each personal-data table.';
+
 create or replace view privacy.expected_policy as
 with reads as (
     select role, table_name, array_agg(distinct annex order by annex) as annexes, min(read_scope) as scope
@@ -237,7 +256,8 @@ writes as (
            min(rc.write_scope) as scope
       from privacy.rule_column rc, unnest(rc.write_privileges) p
      group by rc.role, rc.table_name, p
-)
+),
+base as (
 select r.table_name, ('select_' || r.role)::name as policy_name, r.role, 'SELECT'::text as command,
        privacy.annex_expr(r.annexes, r.table_name) || ' and ' || privacy.scope_expr(r.role, r.scope)
            || privacy.restriction_expr(r.role) as using_expr,
@@ -286,7 +306,21 @@ select p.object_name, (lower(p.privilege) || '_' || p.role)::name, p.role, p.pri
        case when p.privilege in ('INSERT', 'UPDATE') then privacy.org_scope_expr(p.role) end
   from (select distinct e.role, e.object_name, e.privilege from privacy.expected_privilege e
          where e.schema_name = 'dossier' and e.object_name in (select table_name from privacy.org_table)
-           and e.privilege in ('SELECT', 'INSERT', 'UPDATE', 'DELETE')) p;
+           and e.privilege in ('SELECT', 'INSERT', 'UPDATE', 'DELETE')) p
+)
+select table_name, policy_name, role, command, using_expr, check_expr, true as permissive from base
+union all
+-- the row guard (issue 13): one RESTRICTIVE SELECT policy per reading role, run before anything
+-- else on every row; the technical roles and dossier_self (the employee's own functions) have none
+select x.table_name, ('guard_' || x.role)::name, x.role, 'SELECT', privacy.guard_expr(x.table_name), null, false
+  from privacy.expected_reach x
+union all
+select distinct e.object_name, ('guard_' || e.role)::name, e.role, 'SELECT', privacy.guard_expr(e.object_name),
+       null::text, false
+  from privacy.expected_privilege e
+  join privacy.app_role ar on ar.role = e.role and ar.kind <> 'technical'
+ where e.schema_name = 'dossier' and e.privilege = 'SELECT'
+   and (e.object_name in (select table_name from privacy.org_table) or e.object_name = 'subject');
 comment on view privacy.expected_policy is 'Every row policy the access matrix asks for.';
 
 -- the one-argument form of before (the views above no longer call it)

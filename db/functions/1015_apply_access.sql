@@ -1,6 +1,6 @@
 -- Install the access model: revoke everything the application roles and PUBLIC hold on our
 -- schemas, then grant exactly privacy.expected_privilege, and create exactly
--- privacy.expected_policy on the tables privacy.wire_table gives row security
+-- privacy.expected_policy (the row guards among them: restrictive) on the tables privacy.wire_table gives row security
 -- (db/functions/1016_wire_table.sql). Partitions get no grants and no policies: querying one
 -- directly is refused (design: "a query on a partition does not use the parent's policies").
 
@@ -61,10 +61,16 @@ begin
         end if;
     end loop;
 
+    -- what the row guard reads (privacy.row_map), before the policies that call it
+    delete from privacy.policy_reach;
+    insert into privacy.policy_reach (table_name, role, annex_nos, scope)
+    select table_name, role, annex_nos, scope from privacy.expected_reach;
+
     delete from privacy.applied_policy;
     for r in select * from privacy.expected_policy order by table_name, policy_name loop
-        execute format('create policy %I on dossier.%I as permissive for %s to %I %s %s',
-                       r.policy_name, r.table_name, r.command, r.role,
+        execute format('create policy %I on dossier.%I as %s for %s to %I %s %s',
+                       r.policy_name, r.table_name,
+                       case when r.permissive then 'permissive' else 'restrictive' end, r.command, r.role,
                        case when r.using_expr is not null then 'using (' || r.using_expr || ')' else '' end,
                        case when r.check_expr is not null then 'with check (' || r.check_expr || ')' else '' end);
         execute format('comment on policy %I on dossier.%I is %L', r.policy_name, r.table_name,

@@ -151,7 +151,11 @@ as $$
       join privacy.applied_policy ap on ap.table_name = p.tablename and ap.policy_name = p.policyname
      where p.schemaname = 'dossier'
        and (p.qual is distinct from ap.qual or p.with_check is distinct from ap.with_check
-            or p.roles is distinct from ap.roles or p.cmd is distinct from ap.command)
+            or p.roles is distinct from ap.roles or p.cmd is distinct from ap.command
+            or p.permissive <> case when exists (select from privacy.expected_policy x
+                                                  where x.table_name = p.tablename and x.policy_name = p.policyname
+                                                    and not x.permissive)
+                                    then 'RESTRICTIVE' else 'PERMISSIVE' end)
     union all
     -- 19.1: group roles never log in and hold no attribute but INHERIT
     select 'role attribute', r.rolname::text,

@@ -5,6 +5,9 @@ call privacy.apply_access();
 -- Helpers the policies no longer call (replaced by the scope views, 1000_access_helpers.sql),
 -- dropped once the policies that called them are gone.
 drop function if exists privacy.restricted_subjects();
+-- the multirange tests the row guard replaced (issue 13, V1990)
+drop function if exists privacy.scope_ranges(name, text);
+drop function if exists privacy.scope_ranges_now(name, text);
 drop function if exists privacy.my_units(name);
 drop function if exists privacy.my_orgs(name);
 drop function if exists privacy.my_subjects();

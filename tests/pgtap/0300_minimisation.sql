@@ -217,7 +217,7 @@ select throws_ok(
 
 select columns_are('dossier', 'absence',
     array['id', 'record_id', 'annex', 'org_id', 'unit_id', 'subject_id', 'created_at', 'restricted', 'processing_ended',
-          'first_day', 'last_day', 'percentage', 'reason_code', 'annex_no'],
+          'first_day', 'last_day', 'percentage', 'reason_code', 'annex_no', 'unit_no'],
     'absence has no column for the nature of an illness (Bijlage 2 lid 2g)');
 
 select is((select count(*)::int from information_schema.columns
