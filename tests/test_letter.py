@@ -113,6 +113,11 @@ def test_erasure_letter_shares_the_template_and_the_controller(demo_dsn, demo_ad
                                  (subject,)).fetchone()[0]
     assert surname in text and "Verzuim" in text.title()
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
+    # where traces remain, and for how long, from the settings that govern them (issue 15.4)
+    months, days = (demo_admin.execute("select value from privacy.setting where key = %s", (k,)).fetchone()[0]
+                    for k in ("audit_retention_months", "server_log_retention_days"))
+    assert "Wat er na de verwijdering nog bestaat" in text
+    assert f"{months} maanden" in text and f"ten hoogste {days} dagen" in text and "back-ups" in text
 
 
 def test_every_personal_column_and_table_has_a_dutch_label(conn):

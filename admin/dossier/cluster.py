@@ -200,7 +200,12 @@ class Cluster:
             "password_encryption = 'scram-sha-256'",
             "shared_preload_libraries = 'pg_cron,pgaudit'",
             f"cron.database_name = '{self.dbname}'",
-            "cron.use_background_workers = on",
+            # jobs connect over the local socket (trust, like every local connection here): in
+            # background-worker mode pg_cron 1.4 makes every job wait for the longest one
+            # (citusdata/pg_cron#200), so a long read-audit run held back the watchdog, the seal
+            # and the day's plan invalidation
+            "cron.use_background_workers = off",
+            f"cron.host = '{sockdir}'",
             "max_worker_processes = 16",
             "logging_collector = on",
             "log_destination = 'csvlog'",

@@ -254,6 +254,10 @@ def render_erasure_letter(conn, rid: int) -> str:
         "van artikel 14. Tegen dit besluit kunt u bezwaar maken (artikel 13.7: een besluit in de zin van de "
         "Algemene wet bestuursrecht); heeft u een klacht, dan kunt u de klachtenprocedure volgen (artikel 16).</p>",
     ]
+    if r["decision"] in ("granted", "partly_granted"):
+        # where traces remain after an erasure, and for how long (the audit's own settings)
+        traces = cur.execute("select audit.erasure_traces() as t").fetchone()["t"]
+        body.insert(4, f"<h3>Wat er na de verwijdering nog bestaat</h3><p>{e(traces)}</p>")
     return _page(f"Besluit op uw verzoek om verwijdering — kenmerk {r['id']}", ctrl, r["addressee"],
                  [("Datum", _nl_date(r["closed_on"].isoformat())),
                   ("Kenmerk", str(r["id"])),

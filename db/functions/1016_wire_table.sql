@@ -126,8 +126,11 @@ begin
     -- the covering policy index of a detail table
     if exists (select from pg_catalog.pg_attribute a
                 where a.attrelid = tbl and a.attname = 'record_id' and not a.attisdropped) then
+        -- the row guard's columns too (annex_no, unit_no: V1950, V1990)
         execute format('create index if not exists %I on dossier.%I (record_id) '
-                       'include (annex, org_id, unit_id, subject_id, restricted)', v_name || '_record_policy', v_name);
+                       'include (annex, annex_no, org_id, unit_id, unit_no, subject_id, restricted)',
+                       v_name || '_record_guard', v_name);
+        execute format('drop index if exists dossier.%I', v_name || '_record_policy');
         execute format('drop index if exists dossier.%I', v_name || '_record_idx');
         execute format('drop index if exists dossier.%I', v_name || '_record_scope');
     end if;

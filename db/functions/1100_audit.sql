@@ -764,9 +764,10 @@ begin
         select l.log_time::timestamptz, l.user_name, l.database_name, p.relation,
                audit.read_annex(p.relation, p.statement, p.params), audit.read_subjects(p.statement, p.params),
                audit.mask_literals(p.statement), l.application_name,
-               -- the product's own work: pg_cron's jobs, and the dossier command run by a superuser
+               -- the product's own work: pg_cron's jobs (its connections name themselves pg_cron), and the
+               -- dossier command run by a superuser
                l.backend_type like 'pg_cron%' or l.user_name = 'dossier_cron'
-                   or (l.application_name = 'dossier'
+                   or (l.application_name in ('dossier', 'pg_cron')
                        and l.user_name in (select r.rolname from pg_catalog.pg_roles r where r.rolsuper)),
                l.session_id, l.session_line_num::bigint
           from pg_temp.dossier_csvlog l

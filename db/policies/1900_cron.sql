@@ -5,8 +5,9 @@
 -- privacy.my_unit and the other scope views), make next months' audit partitions ahead of time, and run
 -- retention (004 art. 14, 15.5; 000) as dossier_cron, a login whose only role is
 -- dossier_retention: pg_cron runs a job as its username, and a NOLOGIN group role cannot be one.
--- The cluster runs jobs in background workers (cron.use_background_workers), which need no
--- password; with libpq connections instead, let dossier_cron connect over the local socket.
+-- The cluster's jobs connect over the local socket (cron.host, cron.use_background_workers = off:
+-- pg_cron 1.4's background workers make every job wait for the longest one, citusdata/pg_cron#200);
+-- the job logins (the superuser, dossier_cron) must be able to connect there without a password.
 do $roles$
 begin
     if not exists (select from pg_catalog.pg_roles where rolname = 'dossier_cron') then

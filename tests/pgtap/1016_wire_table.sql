@@ -18,7 +18,7 @@ select is((select count(*)::int from privacy.personal_table p
 select is((select count(*)::int from privacy.personal_table p
             where exists (select from information_schema.columns c where c.table_schema = 'dossier'
                              and c.table_name = p.table_name and c.column_name = 'record_id')
-              and to_regclass(format('dossier.%I', p.table_name || '_record_policy')) is null),
+              and to_regclass(format('dossier.%I', p.table_name || '_record_guard')) is null),
           0, 'every detail table has its covering policy index');
 select is((select count(*)::int from pg_catalog.pg_class c
             where c.relnamespace = 'dossier'::regnamespace and c.relkind in ('r', 'p') and c.relrowsecurity
@@ -55,9 +55,9 @@ select is((select pg_catalog.pg_get_triggerdef(oid) from pg_catalog.pg_trigger
             where tgrelid = 'dossier.tap_hobby'::regclass and tgname = 'audit_update'),
           'CREATE TRIGGER audit_update AFTER UPDATE ON dossier.tap_hobby FOR EACH ROW EXECUTE FUNCTION audit.capture_update(''tap_hobby'')',
           'the update audit names its table');
-select has_index('dossier', 'tap_hobby', 'tap_hobby_record_policy', 'the covering policy index');
-select is((select pg_catalog.pg_get_indexdef('dossier.tap_hobby_record_policy'::regclass)),
-          'CREATE INDEX tap_hobby_record_policy ON dossier.tap_hobby USING btree (record_id) INCLUDE (annex, org_id, unit_id, subject_id, restricted)',
+select has_index('dossier', 'tap_hobby', 'tap_hobby_record_guard', 'the covering policy index');
+select is((select pg_catalog.pg_get_indexdef('dossier.tap_hobby_record_guard'::regclass)),
+          'CREATE INDEX tap_hobby_record_guard ON dossier.tap_hobby USING btree (record_id) INCLUDE (annex, annex_no, org_id, unit_id, unit_no, subject_id, restricted)',
           'it carries the columns the policies filter on');
 
 -- the audit trigger writes; the access matrix gives the new table its policies
