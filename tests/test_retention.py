@@ -375,6 +375,42 @@ def test_one_open_job_stops_the_clock_and_payroll_follows_the_employment(demo_ds
     assert state_of(demo_admin, a3, dt.date(2099, 1, 1)) == "not_due"
 
 
+def clock_calls(conn) -> int:
+    """privacy.record_clock calls in the current transaction (track_functions = 'pl')."""
+    return conn.execute("select coalesce(sum(calls), 0) from pg_stat_xact_user_functions "
+                        "where schemaname = 'privacy' and funcname = 'record_clock'").fetchone()[0]
+
+
+def test_only_an_update_of_its_inputs_derives_a_clock(demo_dsn, demo_admin):
+    """An address, a name or a flag is no input to any clock: updating them derives nothing (a
+    single-row UPDATE stays one; bench/bench_audit.py measured a second each when it did). The
+    keys, the collection date and ended_on are: a clock written by hand is still put back."""
+    rid, _s = new_record(demo_admin, "A2")
+    with demo_admin.transaction():
+        demo_admin.execute("set local track_functions = 'pl'")
+        demo_admin.execute("update dossier.person_record set city = 'Elders', surname = 'Ander', "
+                           "retention_consent = true where id = %s", (rid,))
+        assert clock_calls(demo_admin) == 0, "an address, a name, a consent move no clock"
+        demo_admin.execute("update dossier.person_record set ended_on = '1990-01-01' where id = %s", (rid,))
+        assert clock_calls(demo_admin) > 0
+        assert ended_on(demo_admin, rid) == ENDED, "a clock written by hand does not outlive its statement"
+        demo_admin.execute("update dossier.person_record set collected_on = '2009-01-01' where id = %s", (rid,))
+        assert clock_calls(demo_admin) > 1
+    # a record inserted before its facts: its clock stands until they come, an address change
+    # in between is no fact
+    subject = demo_admin.execute("insert into dossier.subject (org_id) select id from dossier.org_unit "
+                                 "where code = 'DEMO-EDU' returning id").fetchone()[0]
+    rid = demo_admin.execute(
+        """insert into dossier.person_record (annex, subject_id, org_id, unit_id, legal_basis, source, ended_on, surname)
+           select 'A2', %s, o.id, o.id, 'contract', 'test', date '2001-02-03', 'Testpersoon'
+             from dossier.org_unit o where o.code = 'DEMO-EDU' returning id""", (subject,)).fetchone()[0]
+    demo_admin.execute("update dossier.person_record set city = 'Elders' where id = %s", (rid,))
+    assert ended_on(demo_admin, rid) == dt.date(2001, 2, 3)
+    add_fact(demo_admin, "A2", rid, ENDED)
+    assert ended_on(demo_admin, rid) == ENDED
+    assert demo_admin.execute("select count(*) from privacy.clock_drift()").fetchone()[0] == 0
+
+
 def test_each_payout_goes_seven_years_after_its_date(demo_dsn, demo_admin):
     """Art. 14c: an open A6 record loses each payout past the fiscal term; the record stays."""
     rid, subject = new_record(demo_admin, "A6")                      # paid 2015-03-10

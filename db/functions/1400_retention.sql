@@ -9,17 +9,34 @@
 
 -- The retention clock each record's facts give it (db/schema/V1700__retention_clocks.sql, issue
 -- 16.1), for the records of some subjects (null: every record). One open fact stops the clock.
+--
+-- PL/pgSQL for its plans: RETURN QUERY is planned with p_subjects known, so the branch not taken
+-- drops out and a trigger's subjects are planned as the records they are (one subject: its index;
+-- a bulk load's: one hash join). A SQL function is planned blind, both branches together, as if
+-- for every record: that estimate sent each call of privacy.sync_clocks() (a single-row UPDATE
+-- included) through JIT compilation, over a second a statement. No JIT at all: the work is
+-- lookups per record, which the compiling (a second or more a call) does not repay; as the
+-- importer's bulk statements (1300_import.sql). An A3 record reads the clock of its subject's A2
+-- records from one grouping (a2), not from a scan of all the statement's records each (quadratic
+-- in a bulk load of payroll records).
 create or replace function privacy.record_clock(p_subjects bigint[])
     returns table (record_id bigint, annex text, subject_id bigint, ended_on date)
-    language sql stable security invoker set search_path = pg_catalog, pg_temp
+    language plpgsql stable security invoker
+    set search_path = pg_catalog, pg_temp set jit = off
 as $$
+begin
+    -- each subject once, so the planner sees how many there are (a distinct over unnest it guesses)
+    if p_subjects is not null then
+        p_subjects := array(select distinct u.s from unnest(p_subjects) u(s));
+    end if;
+    return query
     with rec as materialized (
         select p.id, p.annex, p.subject_id, p.org_id, p.collected_on
           from dossier.person_record p
          where p_subjects is null
         union all
         select p.id, p.annex, p.subject_id, p.org_id, p.collected_on
-          from (select distinct s from unnest(p_subjects) s) u(id)
+          from unnest(p_subjects) u(id)
           join dossier.person_record p on p.subject_id = u.id
          where p_subjects is not null
     ),
@@ -43,19 +60,25 @@ as $$
                     from dossier.employment e where e.record_id = r.id and e.annex = r.annex)
         end::date as ended_on
           from rec r
+    ),
+    -- art. 14a: payroll ends with the employment it pays (the subject's A2 records in the organisation)
+    a2 as (
+        select a.subject_id, a.org_id,
+               case when bool_and(a.ended_on is not null) then max(a.ended_on) end as ended_on
+          from own a
+         where a.annex = 'A2'
+         group by a.subject_id, a.org_id
     )
     select o.id, o.annex, o.subject_id,
            case when o.annex <> 'A3' then o.ended_on
-                -- art. 14a: payroll ends with the employment it pays (the subject's A2 records)
-                when exists (select from own a where a.subject_id = o.subject_id and a.org_id = o.org_id
-                                                 and a.annex = 'A2')
-                then (select case when bool_and(a.ended_on is not null) then max(a.ended_on) end
-                        from own a where a.subject_id = o.subject_id and a.org_id = o.org_id and a.annex = 'A2')
+                when a2.subject_id is not null then a2.ended_on
                 -- no personnel record: the end of the last month paid
                 else (select (date_trunc('month', max(s.period)) + interval '1 month' - interval '1 day')::date
                         from dossier.salary s where s.record_id = o.id and s.annex = 'A3')
            end
       from own o
+      left join a2 on a2.subject_id = o.subject_id and a2.org_id = o.org_id;
+end
 $$;
 comment on function privacy.record_clock(bigint[]) is
     'The retention clock (ended_on) each record''s facts give it (004 art. 14; 000): procedure, employment, benefit, pension matter, payouts.';

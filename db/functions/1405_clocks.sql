@@ -3,10 +3,12 @@
 -- 16.1; 004 art. 14). After every statement that writes a record or one of the facts a clock
 -- follows (a procedure, an employment, a salary month, a benefit, a pension matter, a payout),
 -- privacy.sync_clocks() sets person_record.ended_on of the subjects concerned to what
--- privacy.record_clock() derives. A value written into ended_on by hand does not outlive its
--- statement, except on a record inserted without facts yet (the importer writes the record, then
--- its employment): that value stands until its facts arrive; privacy.clock_drift() lists any
--- record out of step.
+-- privacy.record_clock() derives. An update of records concerns the subjects of the records whose
+-- clock inputs it changed (keys, collection date, ended_on); an address, a name or a flag is no
+-- input to any clock, so an update of those derives nothing. A value written into ended_on by
+-- hand does not outlive its statement, except on a record inserted without facts yet (the
+-- importer writes the record, then its employment): that value stands until its facts arrive;
+-- privacy.clock_drift() lists any record out of step.
 --
 -- Who writes the clock: privacy.sync_clocks(), as dossier_retention (SECURITY DEFINER, owned by
 -- it), the technical role that already reads every record's clock for the retention job; its
@@ -26,6 +28,17 @@ declare
 begin
     if tg_op = 'INSERT' then
         select array_agg(distinct n.subject_id) into v_subjects from new_rows n;
+    elsif tg_op = 'UPDATE' and tg_table_name = 'person_record' then
+        -- the rows whose clock inputs changed (what privacy.record_clock reads of a record, and the
+        -- clock itself: a hand-written value is put back), before and after
+        select array_agg(distinct x.subject_id) into v_subjects
+          from ((select n.id, n.annex, n.subject_id, n.org_id, n.collected_on, n.ended_on from new_rows n
+                 except
+                 select o.id, o.annex, o.subject_id, o.org_id, o.collected_on, o.ended_on from old_rows o)
+                union all
+                (select o.id, o.annex, o.subject_id, o.org_id, o.collected_on, o.ended_on from old_rows o
+                 except
+                 select n.id, n.annex, n.subject_id, n.org_id, n.collected_on, n.ended_on from new_rows n)) x;
     elsif tg_op = 'UPDATE' then
         select array_agg(distinct s) into v_subjects
           from (select n.subject_id from new_rows n union select o.subject_id from old_rows o) x(s);
