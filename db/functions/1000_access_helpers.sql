@@ -231,15 +231,15 @@ as $$
 -- SECURITY DEFINER: only the owner may ALTER the function; callers are the product's own triggers and jobs.
 declare
     v_cost real;
+    v_wrapper text;
 begin
     select p.procost into v_cost from pg_catalog.pg_proc p
      where p.oid = 'privacy.scope(name, text)'::pg_catalog.regprocedure;
     -- any change of the row invalidates; toggling the (unused) cost keeps it a change
-    execute pg_catalog.format('alter function privacy.scope(name, text) cost %s',
-                              case when v_cost = 1 then 2 else 1 end);
-    execute pg_catalog.format('alter function privacy.row_map(name, boolean) cost %s',
-                              case when v_cost = 1 then 2 else 1 end);
-    execute pg_catalog.format('alter function privacy.org_map(name) cost %s', case when v_cost = 1 then 2 else 1 end);
+    foreach v_wrapper in array array['privacy.scope(name, text)', 'privacy.row_map(name, boolean)',
+                                     'privacy.org_map(name)'] loop
+        execute pg_catalog.format('alter function %s cost %s', v_wrapper, case when v_cost = 1 then 2 else 1 end);
+    end loop;
 end
 $$;
 comment on function privacy.invalidate_scope_plans() is
