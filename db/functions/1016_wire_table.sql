@@ -53,10 +53,18 @@ as $$
 declare
     v_name name;
     v_kind text;
-    v_part name;
+    v_part regclass;
+    v_schema name;
+    v_col name;
 begin
+    -- dossier.<name> is the view once the table is behind it: wire the table
+    if exists (select from pg_catalog.pg_class c where c.oid = tbl and c.relkind = 'v'
+                  and c.relnamespace = 'dossier'::regnamespace) then
+        tbl := privacy.stored((select c.relname from pg_catalog.pg_class c where c.oid = tbl));
+    end if;
     select c.relname into v_name from pg_catalog.pg_class c
-     where c.oid = tbl and c.relnamespace = 'dossier'::regnamespace and c.relkind in ('r', 'p');
+     where c.oid = tbl and c.relnamespace in ('dossier'::regnamespace, 'dossier_store'::regnamespace)
+       and c.relkind in ('r', 'p');
     if v_name is null then
         raise exception 'privacy.wire_table: % is not a table of schema dossier', tbl
             using errcode = 'invalid_parameter_value';
@@ -88,51 +96,72 @@ begin
             using errcode = 'invalid_parameter_value';
     end if;
 
+    -- read and written through a view of the same name (db/functions/0200_store.sql); tbl, an
+    -- oid, names the table wherever it lives
+    if v_kind <> 'partition' then
+        call privacy.hide_table(v_name);
+    end if;
+    select n.nspname into v_schema from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+     where c.oid = tbl;
+
     -- row security
-    execute format('alter table dossier.%I enable row level security', v_name);
+    execute format('alter table %s enable row level security', tbl);
     if v_kind in ('organisation', 'keys') then
-        execute format('alter table dossier.%I no force row level security', v_name);
+        execute format('alter table %s no force row level security', tbl);
     else
-        execute format('alter table dossier.%I force row level security', v_name);
+        execute format('alter table %s force row level security', tbl);
     end if;
     if v_kind <> 'personal' then
         return;
     end if;
-    for v_part in select c.relname from pg_catalog.pg_inherits i join pg_catalog.pg_class c on c.oid = i.inhrelid
+    for v_part in select i.inhrelid::regclass from pg_catalog.pg_inherits i
                    where i.inhparent = tbl order by 1 loop
-        execute format('alter table dossier.%I enable row level security', v_part);
-        execute format('alter table dossier.%I force row level security', v_part);
+        execute format('alter table %s enable row level security', v_part);
+        execute format('alter table %s force row level security', v_part);
     end loop;
 
     -- the change audit
-    execute format('create or replace trigger audit_insert after insert on dossier.%I '
-                   'referencing new table as new_rows for each statement execute function audit.capture()', v_name);
-    execute format('create or replace trigger audit_update after update on dossier.%I '
-                   'for each row execute function audit.capture_update(%L)', v_name, v_name);
-    execute format('create or replace trigger audit_delete after delete on dossier.%I '
-                   'referencing old table as old_rows for each statement execute function audit.capture()', v_name);
-    execute format('create or replace trigger audit_truncate after truncate on dossier.%I '
-                   'for each statement execute function audit.capture()', v_name);
+    execute format('create or replace trigger audit_insert after insert on %s '
+                   'referencing new table as new_rows for each statement execute function audit.capture()', tbl);
+    execute format('create or replace trigger audit_update after update on %s '
+                   'for each row execute function audit.capture_update(%L)', tbl, v_name);
+    execute format('create or replace trigger audit_delete after delete on %s '
+                   'referencing old table as old_rows for each statement execute function audit.capture()', tbl);
+    execute format('create or replace trigger audit_truncate after truncate on %s '
+                   'for each statement execute function audit.capture()', tbl);
 
     -- the restriction
-    execute format('create or replace trigger %I before update on dossier.%I for each row '
+    execute format('create or replace trigger %I before update on %s for each row '
                    'when (old.processing_ended) execute function privacy.refuse_ended_processing()',
-                   v_name || '_processing_ended', v_name);
-    execute format('create or replace trigger %I after insert on dossier.%I '
+                   v_name || '_processing_ended', tbl);
+    execute format('create or replace trigger %I after insert on %s '
                    'referencing new table as new_rows for each statement '
-                   'execute function privacy.sync_restricted()', v_name || '_restricted', v_name);
-    execute format('alter table dossier.%I enable always trigger %I', v_name, v_name || '_restricted');
+                   'execute function privacy.sync_restricted()', v_name || '_restricted', tbl);
+    execute format('alter table %s enable always trigger %I', tbl, v_name || '_restricted');
+
+    -- the unit and the subject with their organisation (issue 13): a caller's `unit_id = N` or
+    -- `subject_id = N` then has the policy's organisation test as its second index condition, so
+    -- another organisation's rows are never fetched, nor counted by EXPLAIN as rows removed
+    foreach v_col in array array['unit_id', 'subject_id'] loop
+        execute format('create index if not exists %I on %s (%I, org_id)', v_name || '_' || v_col || '_org', tbl, v_col);
+    end loop;
+    execute format('drop index if exists %I.%I', v_schema, v_name || '_unit_idx');
+    execute format('drop index if exists %I.%I', v_schema, v_name || '_subject_idx');
+    if v_name = 'person_record' then
+        execute format('drop index if exists %I.person_record_unit', v_schema);
+        execute format('drop index if exists %I.person_record_subject', v_schema);
+    end if;
 
     -- the covering policy index of a detail table
     if exists (select from pg_catalog.pg_attribute a
                 where a.attrelid = tbl and a.attname = 'record_id' and not a.attisdropped) then
         -- the row guard's columns too (annex_no, unit_no: V1950, V1990)
-        execute format('create index if not exists %I on dossier.%I (record_id) '
+        execute format('create index if not exists %I on %s (record_id) '
                        'include (annex, annex_no, org_id, unit_id, unit_no, subject_id, restricted)',
-                       v_name || '_record_guard', v_name);
-        execute format('drop index if exists dossier.%I', v_name || '_record_policy');
-        execute format('drop index if exists dossier.%I', v_name || '_record_idx');
-        execute format('drop index if exists dossier.%I', v_name || '_record_scope');
+                       v_name || '_record_guard', tbl);
+        execute format('drop index if exists %I.%I', v_schema, v_name || '_record_policy');
+        execute format('drop index if exists %I.%I', v_schema, v_name || '_record_idx');
+        execute format('drop index if exists %I.%I', v_schema, v_name || '_record_scope');
     end if;
 end
 $$;

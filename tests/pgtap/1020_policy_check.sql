@@ -8,11 +8,11 @@ select ok((select p.prosecdef is false from pg_catalog.pg_proc p where p.oid = '
 
 grant select on dossier.person_record to board_member;
 revoke select (surname) on dossier.person_record from absence_registrar;
-alter table dossier.salary no force row level security;
-alter table dossier.org_unit disable row level security;
-drop policy select_school_manager on dossier.person_record;
-alter policy select_hr_advisor on dossier.absence using (true);
-create policy tap_extra on dossier.salary for select to hr_advisor using (true);
+alter table dossier_store.salary no force row level security;
+alter table dossier_store.org_unit disable row level security;
+drop policy select_school_manager on dossier_store.person_record;
+alter policy select_hr_advisor on dossier_store.absence using (true);
+create policy tap_extra on dossier_store.salary for select to hr_advisor using (true);
 -- once: the report reads every ACL of our schemas (about a minute on a busy test machine)
 create temp table tap_drift as select * from privacy.policy_drift();
 
