@@ -17,9 +17,11 @@ $$;
 comment on function privacy.stored(name) is
     'The table behind the view dossier.<name> (schema dossier_store), or dossier.<name> while it is a table.';
 
--- Move one table of schema dossier behind a view of the same name (idempotent: a table already
--- moved is left as it is). The view carries the table's comments; its privileges are the access
--- matrix's (privacy.apply_access), the table's are the view's, table-wide.
+-- Move one table of schema dossier behind a view of the same name, or make its view again
+-- (idempotent). `create or replace` keeps the view's grants and takes up columns added to the
+-- table since (a dropped column needs `drop view dossier.<name>` first). The view carries the
+-- table's comments; its privileges are the access matrix's (privacy.apply_access), the table's
+-- are the view's, table-wide.
 create or replace procedure privacy.hide_table(p_name name)
     language plpgsql security invoker
     set search_path = pg_catalog, pg_temp
@@ -27,17 +29,16 @@ as $$
 declare
     col record;
 begin
-    if pg_catalog.to_regclass(pg_catalog.format('dossier_store.%I', p_name)) is not null then
-        return;
+    if pg_catalog.to_regclass(pg_catalog.format('dossier_store.%I', p_name)) is null then
+        if not exists (select from pg_catalog.pg_class c
+                        where c.relnamespace = 'dossier'::regnamespace and c.relname = p_name
+                          and c.relkind in ('r', 'p') and not c.relispartition) then
+            raise exception 'privacy.hide_table: dossier.% is not a table', p_name
+                using errcode = 'invalid_parameter_value';
+        end if;
+        execute format('alter table dossier.%I set schema dossier_store', p_name);
     end if;
-    if not exists (select from pg_catalog.pg_class c
-                    where c.relnamespace = 'dossier'::regnamespace and c.relname = p_name
-                      and c.relkind in ('r', 'p') and not c.relispartition) then
-        raise exception 'privacy.hide_table: dossier.% is not a table', p_name
-            using errcode = 'invalid_parameter_value';
-    end if;
-    execute format('alter table dossier.%I set schema dossier_store', p_name);
-    execute format('create view dossier.%I with (security_barrier, security_invoker) as '
+    execute format('create or replace view dossier.%I with (security_barrier, security_invoker) as '
                    'select * from dossier_store.%I', p_name, p_name);
     execute format('alter view dossier.%I owner to dossier_owner', p_name);
     execute format('comment on view dossier.%I is %L', p_name,
