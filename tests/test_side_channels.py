@@ -703,29 +703,34 @@ def test_unique_keys_answer_only_for_the_writers_organisation(logins):
         raise AssertionError(f"unique key {name} can answer for another organisation")
 
 
-@pytest.mark.parametrize("column", ["unit_id", "subject_id"])
-def test_another_organisations_unit_or_subject_is_never_fetched(logins, column):
-    """An organisation-wide role names another organisation's unit (or subject) by id: on the
-    index of that column alone, EXPLAIN (ANALYZE) counted the hidden rows as "Rows Removed by
-    Filter" (independent attack 20: 5 in a unit of DEMO-LOP). The index is (column, org_id) now,
-    so the policy's organisation test is an index condition and nothing of theirs is fetched."""
+def test_no_update_is_judged_by_a_column_the_role_cannot_read(logins):
+    """Independent attack 21: the absence registrar may update first_day, not read last_day, and
+    `check (last_day >= first_day)` accepted or refused its update by the hidden last_day (every
+    date recovered by bisection, each probe rolled back). No role now holds UPDATE on a column a
+    CHECK constraint ties to a column it may not read, for any table (from the live ACLs).
+    Technical roles are left out: no login holds one (policy check), and the importer's updates
+    are the feed's, checked row by row before they are applied."""
     admin = logins.admin
-    logins_of = {}
-    for role in ("hr_officer", "training_administrator"):   # both of DEMO-EDU, organisation-wide
-        logins_of[role] = grant_persona(logins, role, login=f"count_{role}_{column}")
-        logins_of[role].execute("set enable_seqscan = off; set enable_bitmapscan = off")
-    tried = 0
-    for role, table in (("hr_officer", "person_record"), ("hr_officer", "employment"),
-                        ("training_administrator", "enrolment"), ("training_administrator", "evaluation")):
-        me = logins_of[role]
-        ids = [r[0] for r in admin.execute(sql.SQL(
-            "select t.{c} from dossier.{t} t join dossier.org_unit o on o.id = t.org_id where o.code = 'DEMO-LOP' "
-            "group by 1 order by count(*) desc limit 3").format(c=sql.Identifier(column), t=sql.Identifier(table)))]
-        assert ids, f"no rows of DEMO-LOP in {table}"
-        for value in ids:
-            plan = "\n".join(r[0] for r in me.execute(sql.SQL(
-                "explain (analyze, costs off, timing off, summary off) select id from dossier.{t} where {c} = {v}"
-            ).format(t=sql.Identifier(table), c=sql.Identifier(column), v=sql.Literal(value))))
-            tried += 1
-            assert "Rows Removed" not in plan and "Index" in plan, f"{table}.{column} = {value}:\n{plan}"
-    assert tried == 12
+    pairs = admin.execute("""
+        select distinct u.grantee, c.relname, a.attname, b.attname
+          from pg_constraint k
+          join pg_class c on c.oid = k.conrelid and c.relnamespace = 'dossier_store'::regnamespace
+          join pg_attribute a on a.attrelid = k.conrelid and a.attnum = any (k.conkey)
+          join pg_attribute b on b.attrelid = k.conrelid and b.attnum = any (k.conkey)
+          join information_schema.column_privileges u
+            on u.table_schema = 'dossier' and u.table_name = c.relname and u.column_name = a.attname
+           and u.privilege_type = 'UPDATE'
+           -- the roles a login holds (the importer's updates come from the feed, run by the shell)
+           and u.grantee in (select role from privacy.app_role where kind <> 'technical')
+         where k.contype = 'c' and a.attnum <> b.attnum and a.attnum > 0 and b.attnum > 0
+           and not has_column_privilege(u.grantee, format('dossier.%I', c.relname), b.attname, 'SELECT')""").fetchall()
+    assert pairs == []
+    checked = admin.execute("""select count(*) from pg_constraint k join pg_class c on c.oid = k.conrelid
+                                where c.relnamespace = 'dossier_store'::regnamespace and k.contype = 'c'
+                                  and cardinality(k.conkey) > 1""").fetchone()[0]
+    assert checked > 0, "no constraint over two columns to check"
+    reg = grant_persona(logins, "absence_registrar", login="first_day_prober")
+    row = reg.execute("select id from dossier.absence order by id limit 1").fetchone()
+    assert row, "the registrar sees no absence to probe"
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        reg.execute("update dossier.absence set first_day = '2026-06-01' where id = %s", row)

@@ -100,9 +100,21 @@ column_grants as (
      where w.privilege in ('INSERT', 'UPDATE')
        and c.column_name = any (privacy.writable_technical_columns(w.table_name, w.privilege))
 )
-select role, 'column'::text as object_type, 'dossier'::name as schema_name, table_name as object_name,
-       column_name, privilege
-  from column_grants
+select g.role, 'column'::text as object_type, 'dossier'::name as schema_name, g.table_name as object_name,
+       g.column_name, g.privilege
+  from column_grants g
+ -- a column a CHECK constraint ties to a column the role may not read is not updatable: whether
+ -- the update is accepted would tell the hidden value (`last_day >= first_day` told the absence
+ -- registrar every last_day by bisection on first_day: independent attack 21). Inserting is
+ -- harmless: the row's other columns are then the caller's own.
+ where not (g.privilege = 'UPDATE' and exists (
+           select from pg_catalog.pg_constraint k
+             join pg_catalog.pg_attribute a on a.attrelid = k.conrelid and a.attnum = any (k.conkey)
+             join pg_catalog.pg_attribute b on b.attrelid = k.conrelid and b.attnum = any (k.conkey)
+            where k.conrelid = privacy.stored(g.table_name) and k.contype = 'c' and a.attname = g.column_name
+              and not exists (select from column_grants r
+                               where r.role = g.role and r.table_name = g.table_name
+                                 and r.column_name = b.attname and r.privilege = 'SELECT')))
 union all
 -- DELETE is a table privilege
 select role, 'table', 'dossier', table_name, null, privilege from writers where privilege = 'DELETE'

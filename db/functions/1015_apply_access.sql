@@ -7,7 +7,7 @@
 
 create or replace procedure privacy.apply_access()
     language plpgsql security invoker
-    set search_path = pg_catalog, pg_temp
+    set search_path = pg_catalog, pg_temp set jit = off  -- a large plan run once: compiling it cost up to 20 s
 as $$
 declare
     r record;

@@ -40,7 +40,11 @@ comment on view privacy.wired_table is
 --     flag (V1450); a detail row is mostly reached by its record. An index on record_id carrying
 --     those columns lets "one person's dossier" read a record's details from the index alone,
 --     policies included (no heap visit per row). It replaces the plain record_id index
---     register_detail makes, and the `_record_scope` index of before the flag.
+--     register_detail makes, and the `_record_scope` index of before the flag. Its key is
+--     (record_id, org_id), so the organisation test is an index condition (issue 13);
+--   * org_id in every plain index: see below;
+--   * the view: a table of the catalogue is moved to dossier_store behind a security_barrier,
+--     security_invoker view of its name (privacy.hide_table, db/functions/0200_store.sql).
 --
 -- SECURITY INVOKER, called by a superuser (the wiring file runs as one): the restriction
 -- trigger names privacy.sync_restricted(), which belongs to dossier_retention and may be
@@ -55,7 +59,7 @@ declare
     v_kind text;
     v_part regclass;
     v_schema name;
-    v_col name;
+    v_index record;
 begin
     -- dossier.<name> is the view once the table is behind it: wire the table
     if exists (select from pg_catalog.pg_class c where c.oid = tbl and c.relkind = 'v'
@@ -111,6 +115,34 @@ begin
     else
         execute format('alter table %s force row level security', tbl);
     end if;
+    -- every plain index of the table carries org_id as a key column (issue 13, independent attacks
+    -- 20 and 21): a caller's condition on the indexed column then has the policy's organisation
+    -- test as a second index condition, so another organisation's rows are never fetched, nor
+    -- counted by EXPLAIN (ANALYZE) as "Rows Removed by Filter" (per unit, subject, activity,
+    -- parent unit, path). Unique keys keep their columns: the existence of an id remains
+    -- (docs/security.md, "What remains").
+    if exists (select from pg_catalog.pg_attribute a where a.attrelid = tbl and a.attname = 'org_id'
+                  and not a.attisdropped) then
+        for v_index in
+            select c.relname,
+                   string_agg(pg_catalog.quote_ident(a.attname)
+                              || case when oc.opcdefault then '' else ' ' || oc.opcname end, ', ' order by k.n) as cols
+              from pg_catalog.pg_index i
+              join pg_catalog.pg_class c on c.oid = i.indexrelid
+             cross join lateral unnest(i.indkey::int2[], i.indclass::oid[]) with ordinality k(attnum, opc, n)
+              join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
+              join pg_catalog.pg_opclass oc on oc.oid = k.opc
+             where i.indrelid = tbl and not i.indisunique and i.indexprs is null and i.indpred is null
+               and i.indnkeyatts = i.indnatts
+               and not exists (select from pg_catalog.pg_attribute o
+                                where o.attrelid = tbl and o.attname = 'org_id' and o.attnum = any (i.indkey::int2[]))
+             group by c.relname
+        loop
+            execute format('create index if not exists %I on %s (%s, org_id)', v_index.relname || '_org', tbl, v_index.cols);
+            execute format('drop index %I.%I', v_schema, v_index.relname);
+        end loop;
+    end if;
+
     if v_kind <> 'personal' then
         return;
     end if;
@@ -139,26 +171,14 @@ begin
                    'execute function privacy.sync_restricted()', v_name || '_restricted', tbl);
     execute format('alter table %s enable always trigger %I', tbl, v_name || '_restricted');
 
-    -- the unit and the subject with their organisation (issue 13): a caller's `unit_id = N` or
-    -- `subject_id = N` then has the policy's organisation test as its second index condition, so
-    -- another organisation's rows are never fetched, nor counted by EXPLAIN as rows removed
-    foreach v_col in array array['unit_id', 'subject_id'] loop
-        execute format('create index if not exists %I on %s (%I, org_id)', v_name || '_' || v_col || '_org', tbl, v_col);
-    end loop;
-    execute format('drop index if exists %I.%I', v_schema, v_name || '_unit_idx');
-    execute format('drop index if exists %I.%I', v_schema, v_name || '_subject_idx');
-    if v_name = 'person_record' then
-        execute format('drop index if exists %I.person_record_unit', v_schema);
-        execute format('drop index if exists %I.person_record_subject', v_schema);
-    end if;
-
     -- the covering policy index of a detail table
     if exists (select from pg_catalog.pg_attribute a
                 where a.attrelid = tbl and a.attname = 'record_id' and not a.attisdropped) then
         -- the row guard's columns too (annex_no, unit_no: V1950, V1990)
-        execute format('create index if not exists %I on %s (record_id) '
-                       'include (annex, annex_no, org_id, unit_id, unit_no, subject_id, restricted)',
-                       v_name || '_record_guard', tbl);
+        execute format('create index if not exists %I on %s (record_id, org_id) '
+                       'include (annex, annex_no, unit_id, unit_no, subject_id, restricted)',
+                       v_name || '_record_org_guard', tbl);
+        execute format('drop index if exists %I.%I', v_schema, v_name || '_record_guard');
         execute format('drop index if exists %I.%I', v_schema, v_name || '_record_policy');
         execute format('drop index if exists %I.%I', v_schema, v_name || '_record_idx');
         execute format('drop index if exists %I.%I', v_schema, v_name || '_record_scope');

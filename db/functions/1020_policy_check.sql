@@ -52,7 +52,7 @@ comment on view privacy.login_setting is 'The role-level settings of every login
 create or replace function privacy.policy_drift()
     returns table (kind text, object text, detail text)
     language sql stable security invoker
-    set search_path = pg_catalog, pg_temp
+    set search_path = pg_catalog, pg_temp set jit = off  -- a large plan run once: compiling it cost up to 20 s
 as $$
     with expected as (
         select e.role, e.object_type, e.schema_name, e.object_name,

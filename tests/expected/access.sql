@@ -1605,11 +1605,11 @@ grant update (enrolment_id, present, session_id) on dossier.attendance to traini
 grant update (first_day, last_day, percentage, reason_code) on dossier.absence to hr_manager;
 grant update (first_day, last_day, percentage, reason_code) on dossier.absence to hr_officer;
 grant update (first_day, last_day, percentage, reason_code) on dossier.absence to payroll_administrator;
-grant update (first_day, percentage, reason_code) on dossier.absence to absence_registrar;
 grant update (held_on, kind, known_to_subject, outcome_code, summary) on dossier.appraisal to hr_manager;
 grant update (held_on, kind, known_to_subject, outcome_code, summary) on dossier.appraisal to hr_officer;
 grant update (held_on, kind, known_to_subject, outcome_code, summary) on dossier.appraisal to payroll_administrator;
 grant update (name, org_id, org_no) on dossier.training_provider to training_administrator;
+grant update (percentage, reason_code) on dossier.absence to absence_registrar;
 grant update (premium_amount, tax_amount, tax_table, wage_tax_credit, year) on dossier.tax_record to hr_manager;
 grant update (premium_amount, tax_amount, tax_table, wage_tax_credit, year) on dossier.tax_record to hr_officer;
 grant update (premium_amount, tax_amount, tax_table, wage_tax_credit, year) on dossier.tax_record to payroll_administrator;
