@@ -36,14 +36,14 @@ select 'A2', s.id, s.org_id, s.org_id, 'contract', 'bench', 'B' || s.id, 'Bench'
 def load(conn, first: int, audited: bool) -> float:
     with conn.transaction():
         if not audited:
-            conn.execute("alter table dossier.person_record disable trigger audit_insert")
+            conn.execute("alter table dossier_store.person_record disable trigger audit_insert")
         t = time.perf_counter()
         conn.execute(LOAD, {"first": first})
         elapsed = time.perf_counter() - t
         if not audited:
-            conn.execute("alter table dossier.person_record enable trigger audit_insert")
+            conn.execute("alter table dossier_store.person_record enable trigger audit_insert")
     # empty the table for the next run (a DELETE would cascade row by row into 25 detail tables)
-    conn.execute("truncate dossier.person_record cascade")
+    conn.execute("truncate dossier_store.person_record cascade")
     return elapsed
 
 
@@ -92,7 +92,7 @@ def main() -> int:
         for _ in range(ROUNDS):
             for mode in ("unaudited", "audited"):
                 with psycopg.connect(c.dsn(), autocommit=True) as conn:
-                    conn.execute(f"alter table dossier.person_record {'enable' if mode == 'audited' else 'disable'} "
+                    conn.execute(f"alter table dossier_store.person_record {'enable' if mode == 'audited' else 'disable'} "
                                  "trigger audit_update")
                 tps[mode].append(pgbench(c, 10, script))
                 print(f"  pgbench {mode}: {tps[mode][-1]:.0f} tps", flush=True)

@@ -60,7 +60,7 @@ def floor(dsn: str, feed: Path, org: str) -> dict[str, float]:
         for audited in (False, True, False, True):
             with conn.transaction(force_rollback=True):
                 if not audited:
-                    conn.execute("alter table dossier.person_record disable trigger audit_insert")
+                    conn.execute("alter table dossier_store.person_record disable trigger audit_insert")
                 t = time.perf_counter()
                 n = conn.execute(insert, (org,)).rowcount
                 key = "audited" if audited else "unaudited"

@@ -59,7 +59,7 @@ def test_dossier_admin_cannot_grant_itself_superuser_programs_or_the_owner(ada, 
             ada.execute(attack)
     ada.execute("reset role")
     for attack in ("copy (select 1) to program 'id'",
-                   "alter table dossier.person_record no force row level security"):
+                   "alter table dossier_store.person_record no force row level security"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             ada.execute(attack)
     assert not logins.admin.execute(

@@ -202,9 +202,11 @@ def probe_zero_cost(logins, role: str) -> tuple[int, list[str]]:
         rel = sql.Identifier(schema, relation)
         for place, hidden_id in hidden_rows(admin, me, relation, rel).items():
             tid, annex = admin.execute(sql.SQL("select ctid::text, {} from {} where id = %s").format(
-                sql.SQL("annex" if relation == "person_record" else "null"), rel), (hidden_id,)).fetchone()
+                sql.SQL("annex" if relation == "person_record" else "null"),
+                sql.Identifier("dossier_store", relation)), (hidden_id,)).fetchone()
             # the TID scan reads the hidden row's partition only (the caller's annex prunes the rest)
             paths = {"index": (sql.SQL("id = {}").format(sql.Literal(hidden_id)), "off"),
+                     "union": (sql.SQL("id = {}").format(sql.Literal(hidden_id)), "off"),
                      "tid": (sql.SQL("ctid = {}::tid").format(sql.Literal(tid))
                              + (sql.SQL(" and annex = {}").format(sql.Literal(annex)) if annex else sql.SQL("")),
                              "on")}
@@ -214,12 +216,17 @@ def probe_zero_cost(logins, role: str) -> tuple[int, list[str]]:
                     cond = sql.SQL(shape).format(col=sql.Identifier(column))
                     for path, (where, seq) in paths.items():
                         me.execute(f"set enable_seqscan = {seq}; set enable_bitmapscan = off")
+                        # the relation itself, and as a plain leg of a UNION ALL (independent attack 20:
+                        # a table there was pulled up, its policies placed after the caller's test)
+                        legs = sql.SQL(", ").join(map(sql.Identifier, dict.fromkeys(("id", column))))
+                        source = rel if path != "union" else sql.SQL(
+                            "(select {c} from {r} union all select {c} from {r} where false) s").format(c=legs, r=rel)
                         try:
                             text = "\n".join(r[0] for r in me.execute(
                                 sql.SQL("explain (analyze, costs off, timing off, summary off) "
-                                        "select 1 from {} where {} and {}").format(rel, where, cond)))
-                        except psycopg.errors.InsufficientPrivilege:
-                            # ctid is a column too: column grants do not cover it (no TID scan)
+                                        "select 1 from {} where {} and {}").format(source, where, cond)))
+                        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.UndefinedColumn):
+                            # a view has no ctid (and column grants never covered it): no TID scan
                             assert path == "tid"
                             continue
                         probes += 1
@@ -239,14 +246,11 @@ def test_zero_cost_tests_learn_nothing(logins, restricted_subject, role):
     assert not leaks, f"{role}: {len(leaks)} of {probes} probes reached a hidden row:\n" + "\n\n".join(leaks[:3])
 
 
-@pytest.mark.xfail(strict=True, reason="open (issue 13, attack 20): a plain leg of a UNION ALL becomes an "
-                   "appendrel child whose row policies PostgreSQL appends after the caller's conditions "
-                   "(apply_child_basequals), so a zero-cost caller test runs before the guard")
 def test_union_all_wrapper_puts_no_caller_test_before_the_guard(logins):
     """The independent attack on the row guard: `(select … from t union all select … from t where
-    false) s where id = N and case when col is null then (select 1/0) end` errors or not by a hidden
-    row's column. Documented in docs/security.md ("What remains"); strict: the day it holds, this
-    test says so."""
+    false) s where id = N and case when col is null then (select 1/0) end` erred or not by a hidden
+    row's column while dossier.absence was a table (a plain UNION ALL leg is pulled up, and its row
+    policies came after the caller's test). Through the security_barrier view it never errs."""
     admin = logins.admin
     me = grant_persona(logins, "school_manager", login="union_wrapper")
     me.execute("set enable_seqscan = off; set enable_bitmapscan = off")
@@ -690,10 +694,43 @@ def test_unique_keys_answer_only_for_the_writers_organisation(logins):
     assert len(errors) == 1, errors
     for (name,) in admin.execute(
             """select c.conname from pg_constraint c join pg_class t on t.oid = c.conrelid
-                where c.contype = 'u' and t.relnamespace = 'dossier'::regnamespace
+                where c.contype = 'u' and t.relnamespace = 'dossier_store'::regnamespace
                   and (t.relname in (select table_name from privacy.personal_table)
                        or t.relname in (select table_name from privacy.org_table))
                   and not exists (select from pg_attribute a where a.attrelid = c.conrelid
                                    and a.attnum = any (c.conkey) and a.attname in ('id', 'org_id'))
                   and not exists (select from pg_constraint f where f.contype = 'f' and f.conindid = c.conindid)"""):
         raise AssertionError(f"unique key {name} can answer for another organisation")
+
+
+def test_no_update_is_judged_by_a_column_the_role_cannot_read(logins):
+    """Independent attack 21: the absence registrar may update first_day, not read last_day, and
+    `check (last_day >= first_day)` accepted or refused its update by the hidden last_day (every
+    date recovered by bisection, each probe rolled back). No role now holds UPDATE on a column a
+    CHECK constraint ties to a column it may not read, for any table (from the live ACLs).
+    Technical roles are left out: no login holds one (policy check), and the importer's updates
+    are the feed's, checked row by row before they are applied."""
+    admin = logins.admin
+    pairs = admin.execute("""
+        select distinct u.grantee, c.relname, a.attname, b.attname
+          from pg_constraint k
+          join pg_class c on c.oid = k.conrelid and c.relnamespace = 'dossier_store'::regnamespace
+          join pg_attribute a on a.attrelid = k.conrelid and a.attnum = any (k.conkey)
+          join pg_attribute b on b.attrelid = k.conrelid and b.attnum = any (k.conkey)
+          join information_schema.column_privileges u
+            on u.table_schema = 'dossier' and u.table_name = c.relname and u.column_name = a.attname
+           and u.privilege_type = 'UPDATE'
+           -- the roles a login holds (the importer's updates come from the feed, run by the shell)
+           and u.grantee in (select role from privacy.app_role where kind <> 'technical')
+         where k.contype = 'c' and a.attnum <> b.attnum and a.attnum > 0 and b.attnum > 0
+           and not has_column_privilege(u.grantee, format('dossier.%I', c.relname), b.attname, 'SELECT')""").fetchall()
+    assert pairs == []
+    checked = admin.execute("""select count(*) from pg_constraint k join pg_class c on c.oid = k.conrelid
+                                where c.relnamespace = 'dossier_store'::regnamespace and k.contype = 'c'
+                                  and cardinality(k.conkey) > 1""").fetchone()[0]
+    assert checked > 0, "no constraint over two columns to check"
+    reg = grant_persona(logins, "absence_registrar", login="first_day_prober")
+    row = reg.execute("select id from dossier.absence order by id limit 1").fetchone()
+    assert row, "the registrar sees no absence to probe"
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        reg.execute("update dossier.absence set first_day = '2026-06-01' where id = %s", row)

@@ -35,7 +35,7 @@ def test_snapshot_of_the_derived_model(cluster, template):
 def test_snapshot_sees_a_policy_altered_by_hand(dsn):
     before = render(dsn)
     with psycopg.connect(dsn, autocommit=True) as c:
-        c.execute("alter policy select_school_manager on dossier.person_record using (true)")
+        c.execute("alter policy select_school_manager on dossier_store.person_record using (true)")
         c.execute("grant select on dossier.person_record to board_member")
     after = render(dsn)
     changed = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0)

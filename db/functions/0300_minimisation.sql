@@ -19,7 +19,7 @@ select c.oid, c.relname,
        (regexp_match(pg_catalog.pg_get_expr(c.relpartbound, c.oid), '''([A-Z0-9]+)'''))[1] as annex
   from pg_catalog.pg_inherits i
   join pg_catalog.pg_class c on c.oid = i.inhrelid
- where i.inhparent = 'dossier.person_record'::regclass;
+ where i.inhparent = privacy.stored('person_record');
 comment on view privacy.record_partition is 'Partitions of dossier.person_record and the annex each holds.';
 
 create or replace function privacy.enforce_minimisation()
@@ -74,7 +74,7 @@ begin
     end loop;
 
     for tbl in
-        select pt.table_name as name, pt.category, format('dossier.%I', pt.table_name)::regclass as oid
+        select pt.table_name as name, pt.category, privacy.stored(pt.table_name) as oid
           from privacy.personal_table pt
          where pt.category is not null
          order by pt.table_name
@@ -90,15 +90,15 @@ begin
             select conname from pg_catalog.pg_constraint
              where conrelid = tbl.oid and conname like tbl.name || '\_only\_in\_%' and conname <> cname
         loop
-            execute format('alter table dossier.%I drop constraint %I', tbl.name, stale.conname);
+            execute format('alter table %s drop constraint %I', tbl.oid, stale.conname);
             action := 'dropped'; table_name := tbl.name; constraint_name := stale.conname;
             return next;
         end loop;
         if not exists (select from pg_catalog.pg_constraint
                         where conrelid = tbl.oid and conname = cname) then
-            execute format('alter table dossier.%I add constraint %I check (annex = any (%L::text[]))',
-                           tbl.name, cname, allowed);
-            execute format('comment on constraint %I on dossier.%I is %L', cname, tbl.name,
+            execute format('alter table %s add constraint %I check (annex = any (%L::text[]))',
+                           tbl.oid, cname, allowed);
+            execute format('comment on constraint %I on %s is %L', cname, tbl.oid,
                 format('Categorie %s is alleen toegestaan in %s (privacy.annex_category).',
                        tbl.category, coalesce(nullif(array_to_string(allowed, ', '), ''), 'geen bijlage')));
             action := 'added'; table_name := tbl.name; constraint_name := cname;
@@ -119,14 +119,14 @@ begin
                  where conrelid = tbl.oid and conname like tbl.name || '\_' || col.column_name || '\_only\_in\_%'
                    and conname <> cname
             loop
-                execute format('alter table dossier.%I drop constraint %I', tbl.name, stale.conname);
+                execute format('alter table %s drop constraint %I', tbl.oid, stale.conname);
                 action := 'dropped'; table_name := tbl.name; constraint_name := stale.conname;
                 return next;
             end loop;
             if not exists (select from pg_catalog.pg_constraint where conrelid = tbl.oid and conname = cname) then
-                execute format('alter table dossier.%I add constraint %I check (%I is null or annex = any (%L::text[]))',
-                               tbl.name, cname, col.column_name, col.annexes);
-                execute format('comment on constraint %I on dossier.%I is %L', cname, tbl.name, col.clause);
+                execute format('alter table %s add constraint %I check (%I is null or annex = any (%L::text[]))',
+                               tbl.oid, cname, col.column_name, col.annexes);
+                execute format('comment on constraint %I on %s is %L', cname, tbl.oid, col.clause);
                 action := 'added'; table_name := tbl.name; constraint_name := cname;
                 return next;
             end if;

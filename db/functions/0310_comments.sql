@@ -17,7 +17,7 @@ begin
           join pg_catalog.pg_description d
             on d.objoid = i.inhparent and d.classoid = 'pg_catalog.pg_class'::regclass
            and d.objsubid = a.attnum
-         where i.inhparent = 'dossier.person_record'::regclass
+         where i.inhparent = privacy.stored('person_record')
            and pg_catalog.col_description(i.inhrelid, a.attnum) is distinct from d.description
     loop
         execute format('comment on column dossier.%I.%I is %L', r.part, r.attname, r.description);

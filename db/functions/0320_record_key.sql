@@ -28,15 +28,15 @@ end
 $$;
 comment on function dossier.record_key_sync() is 'Keep dossier.record_key in step with dossier.person_record.';
 
-create or replace trigger record_key_insert after insert on dossier.person_record
+create or replace trigger record_key_insert after insert on dossier_store.person_record
     referencing new table as new_rows for each statement execute function dossier.record_key_sync();
-create or replace trigger record_key_update after update on dossier.person_record
+create or replace trigger record_key_update after update on dossier_store.person_record
     referencing old table as old_rows new table as new_rows for each statement execute function dossier.record_key_sync();
-create or replace trigger record_key_delete after delete on dossier.person_record
+create or replace trigger record_key_delete after delete on dossier_store.person_record
     referencing old table as old_rows for each statement execute function dossier.record_key_sync();
-create or replace trigger record_key_truncate after truncate on dossier.person_record
+create or replace trigger record_key_truncate after truncate on dossier_store.person_record
     for each statement execute function dossier.record_key_sync();
-alter table dossier.person_record enable always trigger record_key_insert;
-alter table dossier.person_record enable always trigger record_key_update;
-alter table dossier.person_record enable always trigger record_key_delete;
-alter table dossier.person_record enable always trigger record_key_truncate;
+alter table dossier_store.person_record enable always trigger record_key_insert;
+alter table dossier_store.person_record enable always trigger record_key_update;
+alter table dossier_store.person_record enable always trigger record_key_delete;
+alter table dossier_store.person_record enable always trigger record_key_truncate;

@@ -22,6 +22,6 @@ comment on function dossier.assign_admin_number() is
 
 -- Only for a row without a number (WHEN): a load that brings its numbers (the HR importer's)
 -- pays no definer call per row.
-drop trigger if exists assign_admin_number on dossier.person_record;
-create trigger assign_admin_number before insert on dossier.person_record
+drop trigger if exists assign_admin_number on dossier_store.person_record;
+create trigger assign_admin_number before insert on dossier_store.person_record
     for each row when (new.admin_number is null) execute function dossier.assign_admin_number();

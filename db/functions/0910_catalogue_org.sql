@@ -20,9 +20,9 @@ $$;
 comment on function dossier.fill_catalogue_org() is
     'Fill a session''s or invoice''s organisation from its activity or provider, as the writer sees them.';
 
-drop trigger if exists fill_org on dossier.training_session;
-create trigger fill_org before insert on dossier.training_session
+drop trigger if exists fill_org on dossier_store.training_session;
+create trigger fill_org before insert on dossier_store.training_session
     for each row execute function dossier.fill_catalogue_org();
-drop trigger if exists fill_org on dossier.provider_invoice;
-create trigger fill_org before insert on dossier.provider_invoice
+drop trigger if exists fill_org on dossier_store.provider_invoice;
+create trigger fill_org before insert on dossier_store.provider_invoice
     for each row execute function dossier.fill_catalogue_org();

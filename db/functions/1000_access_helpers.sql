@@ -61,8 +61,8 @@ $$;
 drop trigger if exists role_grant_units on privacy.role_grant;
 create trigger role_grant_units after insert or update or delete on privacy.role_grant
     for each statement execute function privacy.refresh_grant_unit();
-drop trigger if exists org_unit_grant_units on dossier.org_unit;
-create trigger org_unit_grant_units after insert or update or delete on dossier.org_unit
+drop trigger if exists org_unit_grant_units on dossier_store.org_unit;
+create trigger org_unit_grant_units after insert or update or delete on dossier_store.org_unit
     for each statement execute function privacy.refresh_grant_unit();
 
 create or replace view privacy.my_unit with (security_barrier) as

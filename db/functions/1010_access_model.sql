@@ -67,7 +67,7 @@ select case when r.read_scope = 'self' then 'dossier_self'::name else r.role end
    and (r.columns is null or cc.column_name = any (r.columns));
 comment on view privacy.rule_column is 'The access matrix expanded to columns.';
 
-create or replace view privacy.expected_privilege as
+create or replace view privacy.matrix_privilege as
 with cols as (
     select a.attrelid::regclass::text as qualified, c.relname as table_name, a.attname as column_name
       from pg_catalog.pg_attribute a
@@ -100,9 +100,21 @@ column_grants as (
      where w.privilege in ('INSERT', 'UPDATE')
        and c.column_name = any (privacy.writable_technical_columns(w.table_name, w.privilege))
 )
-select role, 'column'::text as object_type, 'dossier'::name as schema_name, table_name as object_name,
-       column_name, privilege
-  from column_grants
+select g.role, 'column'::text as object_type, 'dossier'::name as schema_name, g.table_name as object_name,
+       g.column_name, g.privilege
+  from column_grants g
+ -- a column a CHECK constraint ties to a column the role may not read is not updatable: whether
+ -- the update is accepted would tell the hidden value (`last_day >= first_day` told the absence
+ -- registrar every last_day by bisection on first_day: independent attack 21). Inserting is
+ -- harmless: the row's other columns are then the caller's own.
+ where not (g.privilege = 'UPDATE' and exists (
+           select from pg_catalog.pg_constraint k
+             join pg_catalog.pg_attribute a on a.attrelid = k.conrelid and a.attnum = any (k.conkey)
+             join pg_catalog.pg_attribute b on b.attrelid = k.conrelid and b.attnum = any (k.conkey)
+            where k.conrelid = privacy.stored(g.table_name) and k.contype = 'c' and a.attname = g.column_name
+              and not exists (select from column_grants r
+                               where r.role = g.role and r.table_name = g.table_name
+                                 and r.column_name = b.attname and r.privilege = 'SELECT')))
 union all
 -- DELETE is a table privilege
 select role, 'table', 'dossier', table_name, null, privilege from writers where privilege = 'DELETE'
@@ -141,7 +153,10 @@ union all
 -- the technical roles: exactly what privacy.technical_access lists (USAGE is on a sequence)
 select t.role, case when t.columns is not null then 'column' when t.privilege = 'USAGE' then 'sequence'
                     else 'table' end,
-       'dossier', t.object_name, c.column_name, t.privilege
+       -- an identity sequence moved with its table (db/functions/0200_store.sql)
+       case when t.privilege = 'USAGE' and pg_catalog.to_regclass(pg_catalog.format('dossier_store.%I', t.object_name)) is not null
+            then 'dossier_store' else 'dossier' end::name,
+       t.object_name, c.column_name, t.privilege
   from privacy.technical_access t
   left join lateral unnest(t.columns) c(column_name) on true
 union all
@@ -161,8 +176,29 @@ select distinct x.role, 'schema', x.schema_name, x.schema_name, null, 'USAGE'
          where kind <> 'technical' or role in ('dossier_importer', 'dossier_retention', 'dossier_admin')) x
  where not (x.role = 'dossier_mis' and x.schema_name = 'mis')  -- granted USAGE, CREATE once (V1000)
    and x.role <> 'dossier_owner';  -- owns the schemas (it executes dossier_retention's request helpers, 1415)
+comment on view privacy.matrix_privilege is
+    'Every privilege the access matrix gives a role on the objects users name (the views of schema dossier among them).';
+
+-- What apply_access installs: the matrix's privileges, and on each table behind a view of schema
+-- dossier (db/functions/0200_store.sql) the same kinds of privilege, table-wide: the view is
+-- security_invoker and names every column (`select *`), so its caller needs them all on the
+-- table; what the caller may read or change is what it holds on the view. Nobody can name the
+-- table (no USAGE on dossier_store) but the importer, whose MERGE cannot go through a view and
+-- whose own column privileges on the view stay the feed's. dossier_auditor holds its SELECT on the
+-- views only: pgaudit logs a read once, as the view the caller named.
+create or replace view privacy.expected_privilege as
+select * from privacy.matrix_privilege
+union all
+select distinct m.role, 'table'::text, 'dossier_store'::name, m.object_name, null::name, m.privilege
+  from privacy.matrix_privilege m
+  join pg_catalog.pg_class c on c.relnamespace = 'dossier_store'::regnamespace and c.relname = m.object_name
+ where m.schema_name = 'dossier' and m.object_type in ('table', 'column')
+   and m.privilege in ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+   and m.role <> 'dossier_auditor'
+union all
+select 'dossier_importer', 'schema', 'dossier_store', 'dossier_store', null, 'USAGE';
 comment on view privacy.expected_privilege is
-    'Every privilege the access matrix gives a role on dossier objects (apply_access installs exactly these).';
+    'Every privilege apply_access installs: the access matrix''s, and what the views of schema dossier need on their tables.';
 
 -- The scope test of a row policy. privacy.scope() is folded to a constant array when the
 -- statement is planned (db/functions/1000_access_helpers.sql), so the test is an ordinary

@@ -40,7 +40,11 @@ comment on view privacy.wired_table is
 --     flag (V1450); a detail row is mostly reached by its record. An index on record_id carrying
 --     those columns lets "one person's dossier" read a record's details from the index alone,
 --     policies included (no heap visit per row). It replaces the plain record_id index
---     register_detail makes, and the `_record_scope` index of before the flag.
+--     register_detail makes, and the `_record_scope` index of before the flag. Its key is
+--     (record_id, org_id), so the organisation test is an index condition (issue 13);
+--   * org_id in every plain index: see below;
+--   * the view: a table of the catalogue is moved to dossier_store behind a security_barrier,
+--     security_invoker view of its name (privacy.hide_table, db/functions/0200_store.sql).
 --
 -- SECURITY INVOKER, called by a superuser (the wiring file runs as one): the restriction
 -- trigger names privacy.sync_restricted(), which belongs to dossier_retention and may be
@@ -53,10 +57,18 @@ as $$
 declare
     v_name name;
     v_kind text;
-    v_part name;
+    v_part regclass;
+    v_schema name;
+    v_index record;
 begin
+    -- dossier.<name> is the view once the table is behind it: wire the table
+    if exists (select from pg_catalog.pg_class c where c.oid = tbl and c.relkind = 'v'
+                  and c.relnamespace = 'dossier'::regnamespace) then
+        tbl := privacy.stored((select c.relname from pg_catalog.pg_class c where c.oid = tbl));
+    end if;
     select c.relname into v_name from pg_catalog.pg_class c
-     where c.oid = tbl and c.relnamespace = 'dossier'::regnamespace and c.relkind in ('r', 'p');
+     where c.oid = tbl and c.relnamespace in ('dossier'::regnamespace, 'dossier_store'::regnamespace)
+       and c.relkind in ('r', 'p');
     if v_name is null then
         raise exception 'privacy.wire_table: % is not a table of schema dossier', tbl
             using errcode = 'invalid_parameter_value';
@@ -88,51 +100,88 @@ begin
             using errcode = 'invalid_parameter_value';
     end if;
 
-    -- row security
-    execute format('alter table dossier.%I enable row level security', v_name);
-    if v_kind in ('organisation', 'keys') then
-        execute format('alter table dossier.%I no force row level security', v_name);
-    else
-        execute format('alter table dossier.%I force row level security', v_name);
+    -- read and written through a view of the same name (db/functions/0200_store.sql); tbl, an
+    -- oid, names the table wherever it lives
+    if v_kind <> 'partition' then
+        call privacy.hide_table(v_name);
     end if;
+    select n.nspname into v_schema from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+     where c.oid = tbl;
+
+    -- row security
+    execute format('alter table %s enable row level security', tbl);
+    if v_kind in ('organisation', 'keys') then
+        execute format('alter table %s no force row level security', tbl);
+    else
+        execute format('alter table %s force row level security', tbl);
+    end if;
+    -- every plain index of the table carries org_id as a key column (issue 13, independent attacks
+    -- 20 and 21): a caller's condition on the indexed column then has the policy's organisation
+    -- test as a second index condition, so another organisation's rows are never fetched, nor
+    -- counted by EXPLAIN (ANALYZE) as "Rows Removed by Filter" (per unit, subject, activity,
+    -- parent unit, path). Unique keys keep their columns: the existence of an id remains
+    -- (docs/security.md, "What remains").
+    if exists (select from pg_catalog.pg_attribute a where a.attrelid = tbl and a.attname = 'org_id'
+                  and not a.attisdropped) then
+        for v_index in
+            select c.relname,
+                   string_agg(pg_catalog.quote_ident(a.attname)
+                              || case when oc.opcdefault then '' else ' ' || oc.opcname end, ', ' order by k.n) as cols
+              from pg_catalog.pg_index i
+              join pg_catalog.pg_class c on c.oid = i.indexrelid
+             cross join lateral unnest(i.indkey::int2[], i.indclass::oid[]) with ordinality k(attnum, opc, n)
+              join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
+              join pg_catalog.pg_opclass oc on oc.oid = k.opc
+             where i.indrelid = tbl and not i.indisunique and i.indexprs is null and i.indpred is null
+               and i.indnkeyatts = i.indnatts
+               and not exists (select from pg_catalog.pg_attribute o
+                                where o.attrelid = tbl and o.attname = 'org_id' and o.attnum = any (i.indkey::int2[]))
+             group by c.relname
+        loop
+            execute format('create index if not exists %I on %s (%s, org_id)', v_index.relname || '_org', tbl, v_index.cols);
+            execute format('drop index %I.%I', v_schema, v_index.relname);
+        end loop;
+    end if;
+
     if v_kind <> 'personal' then
         return;
     end if;
-    for v_part in select c.relname from pg_catalog.pg_inherits i join pg_catalog.pg_class c on c.oid = i.inhrelid
+    for v_part in select i.inhrelid::regclass from pg_catalog.pg_inherits i
                    where i.inhparent = tbl order by 1 loop
-        execute format('alter table dossier.%I enable row level security', v_part);
-        execute format('alter table dossier.%I force row level security', v_part);
+        execute format('alter table %s enable row level security', v_part);
+        execute format('alter table %s force row level security', v_part);
     end loop;
 
     -- the change audit
-    execute format('create or replace trigger audit_insert after insert on dossier.%I '
-                   'referencing new table as new_rows for each statement execute function audit.capture()', v_name);
-    execute format('create or replace trigger audit_update after update on dossier.%I '
-                   'for each row execute function audit.capture_update(%L)', v_name, v_name);
-    execute format('create or replace trigger audit_delete after delete on dossier.%I '
-                   'referencing old table as old_rows for each statement execute function audit.capture()', v_name);
-    execute format('create or replace trigger audit_truncate after truncate on dossier.%I '
-                   'for each statement execute function audit.capture()', v_name);
+    execute format('create or replace trigger audit_insert after insert on %s '
+                   'referencing new table as new_rows for each statement execute function audit.capture()', tbl);
+    execute format('create or replace trigger audit_update after update on %s '
+                   'for each row execute function audit.capture_update(%L)', tbl, v_name);
+    execute format('create or replace trigger audit_delete after delete on %s '
+                   'referencing old table as old_rows for each statement execute function audit.capture()', tbl);
+    execute format('create or replace trigger audit_truncate after truncate on %s '
+                   'for each statement execute function audit.capture()', tbl);
 
     -- the restriction
-    execute format('create or replace trigger %I before update on dossier.%I for each row '
+    execute format('create or replace trigger %I before update on %s for each row '
                    'when (old.processing_ended) execute function privacy.refuse_ended_processing()',
-                   v_name || '_processing_ended', v_name);
-    execute format('create or replace trigger %I after insert on dossier.%I '
+                   v_name || '_processing_ended', tbl);
+    execute format('create or replace trigger %I after insert on %s '
                    'referencing new table as new_rows for each statement '
-                   'execute function privacy.sync_restricted()', v_name || '_restricted', v_name);
-    execute format('alter table dossier.%I enable always trigger %I', v_name, v_name || '_restricted');
+                   'execute function privacy.sync_restricted()', v_name || '_restricted', tbl);
+    execute format('alter table %s enable always trigger %I', tbl, v_name || '_restricted');
 
     -- the covering policy index of a detail table
     if exists (select from pg_catalog.pg_attribute a
                 where a.attrelid = tbl and a.attname = 'record_id' and not a.attisdropped) then
         -- the row guard's columns too (annex_no, unit_no: V1950, V1990)
-        execute format('create index if not exists %I on dossier.%I (record_id) '
-                       'include (annex, annex_no, org_id, unit_id, unit_no, subject_id, restricted)',
-                       v_name || '_record_guard', v_name);
-        execute format('drop index if exists dossier.%I', v_name || '_record_policy');
-        execute format('drop index if exists dossier.%I', v_name || '_record_idx');
-        execute format('drop index if exists dossier.%I', v_name || '_record_scope');
+        execute format('create index if not exists %I on %s (record_id, org_id) '
+                       'include (annex, annex_no, unit_id, unit_no, subject_id, restricted)',
+                       v_name || '_record_org_guard', tbl);
+        execute format('drop index if exists %I.%I', v_schema, v_name || '_record_guard');
+        execute format('drop index if exists %I.%I', v_schema, v_name || '_record_policy');
+        execute format('drop index if exists %I.%I', v_schema, v_name || '_record_idx');
+        execute format('drop index if exists %I.%I', v_schema, v_name || '_record_scope');
     end if;
 end
 $$;

@@ -4,7 +4,7 @@
 
 create or replace view privacy.actual_privilege as
 with ours as (select oid, nspname from pg_catalog.pg_namespace
-               where nspname in ('dossier', 'privacy', 'audit', 'reporting', 'mis'))
+               where nspname in ('dossier', 'dossier_store', 'privacy', 'audit', 'reporting', 'mis'))
 select coalesce(gr.rolname, 'public')::name as role,
        (case when c.relkind = 'S' then 'sequence' else 'table' end)::text as object_type, n.nspname as schema_name,
        c.relname as object_name, null::name as column_name, a.privilege_type as privilege
@@ -52,7 +52,7 @@ comment on view privacy.login_setting is 'The role-level settings of every login
 create or replace function privacy.policy_drift()
     returns table (kind text, object text, detail text)
     language sql stable security invoker
-    set search_path = pg_catalog, pg_temp
+    set search_path = pg_catalog, pg_temp set jit = off  -- a large plan run once: compiling it cost up to 20 s
 as $$
     with expected as (
         select e.role, e.object_type, e.schema_name, e.object_name,
@@ -102,7 +102,7 @@ as $$
     ),
     personal as (
         select c.oid, c.relname from pg_catalog.pg_class c
-         where c.relnamespace = 'dossier'::regnamespace
+         where c.relnamespace in ('dossier'::regnamespace, 'dossier_store'::regnamespace) and c.relkind in ('r', 'p')
            and (c.relname in (select table_name from privacy.personal_table)
                 or c.oid in (select oid from privacy.record_partition))
     )
@@ -131,17 +131,41 @@ as $$
     -- organisation data and the subject keys: row security (not forced: their owner's functions)
     select 'row security', 'dossier.' || c.relname, 'row level security is not enabled'
       from pg_catalog.pg_class c
-     where c.relnamespace = 'dossier'::regnamespace and not c.relrowsecurity
+     where c.relnamespace in ('dossier'::regnamespace, 'dossier_store'::regnamespace) and c.relkind in ('r', 'p')
+       and not c.relrowsecurity
        and (c.relname in (select table_name from privacy.org_table) or c.relname = 'subject')
+    union all
+    -- issue 13: every table with row security is read through its view (db/functions/0200_store.sql)
+    select 'not behind a view', 'dossier.' || w.table_name,
+           format('dossier.%s must be a security_barrier, security_invoker view over dossier_store.%s',
+                  w.table_name, w.table_name)
+      from privacy.wired_table w
+     where w.kind <> 'partition'
+       and not exists (select from pg_catalog.pg_class v
+                        where v.relnamespace = 'dossier'::regnamespace and v.relname = w.table_name
+                          and v.relkind = 'v'
+                          and v.reloptions @> array['security_barrier=true', 'security_invoker=true']
+                          and pg_catalog.to_regclass(pg_catalog.format('dossier_store.%I', w.table_name)) is not null)
+    union all
+    -- nothing but its own view reads a table behind a view: another security_invoker view over the
+    -- table would check its caller's privileges there, and those are table-wide
+    select distinct 'reads a stored table', v.oid::regclass::text,
+           format('reads %s; read dossier.%s instead', t.oid::regclass, t.relname)
+      from pg_catalog.pg_depend d
+      join pg_catalog.pg_rewrite r on r.oid = d.objid and d.classid = 'pg_catalog.pg_rewrite'::regclass
+      join pg_catalog.pg_class v on v.oid = r.ev_class
+      join pg_catalog.pg_class t on t.oid = d.refobjid and d.refclassid = 'pg_catalog.pg_class'::regclass
+     where t.relnamespace = 'dossier_store'::regnamespace and v.oid <> t.oid
+       and not (v.relnamespace = 'dossier'::regnamespace and v.relname = t.relname)
     union all
     select 'missing policy', format('dossier.%s.%s', x.table_name, x.policy_name), x.command || ' to ' || x.role
       from privacy.expected_policy x
      where not exists (select from pg_catalog.pg_policies p
-                        where p.schemaname = 'dossier' and p.tablename = x.table_name and p.policyname = x.policy_name)
+                        where p.schemaname in ('dossier', 'dossier_store') and p.tablename = x.table_name and p.policyname = x.policy_name)
     union all
     select 'unexpected policy', format('dossier.%s.%s', p.tablename, p.policyname), p.cmd || ' to ' || array_to_string(p.roles, ',')
       from pg_catalog.pg_policies p
-     where p.schemaname = 'dossier'
+     where p.schemaname in ('dossier', 'dossier_store')
        and not exists (select from privacy.expected_policy x
                         where x.table_name = p.tablename and x.policy_name = p.policyname)
     union all
@@ -149,7 +173,7 @@ as $$
            format('now %s to %s using (%s) with check (%s)', p.cmd, array_to_string(p.roles, ','), p.qual, p.with_check)
       from pg_catalog.pg_policies p
       join privacy.applied_policy ap on ap.table_name = p.tablename and ap.policy_name = p.policyname
-     where p.schemaname = 'dossier'
+     where p.schemaname in ('dossier', 'dossier_store')
        and (p.qual is distinct from ap.qual or p.with_check is distinct from ap.with_check
             or p.roles is distinct from ap.roles or p.cmd is distinct from ap.command
             or p.permissive <> case when exists (select from privacy.expected_policy x

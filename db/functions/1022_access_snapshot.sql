@@ -24,13 +24,13 @@ lines as (
     select 2, format('alter table %I.%I %s row level security;', n.nspname, c.relname,
                      case when c.relforcerowsecurity then 'enable, force' else 'enable' end)
       from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-     where n.nspname = 'dossier' and c.relrowsecurity
+     where n.nspname in ('dossier', 'dossier_store') and c.relrowsecurity
     union all
     select 3, format('create policy %I on %I.%I as %s for %s to %s%s%s;', p.policyname, p.schemaname,
                      p.tablename, lower(p.permissive), lower(p.cmd), array_to_string(p.roles, ', '),
                      coalesce(' using (' || p.qual || ')', ''), coalesce(' with check (' || p.with_check || ')', ''))
       from pg_catalog.pg_policies p
-     where p.schemaname = 'dossier'
+     where p.schemaname in ('dossier', 'dossier_store')
     union all
     select 4, format('grant %I to %I;', g.rolname, m.rolname)
       from pg_catalog.pg_auth_members am

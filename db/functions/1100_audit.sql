@@ -90,8 +90,8 @@ begin
         using errcode = 'check_violation', column = 'annex';
 end
 $$;
-drop trigger if exists person_record_annex_fixed on dossier.person_record;
-create trigger person_record_annex_fixed before update of annex on dossier.person_record
+drop trigger if exists person_record_annex_fixed on dossier_store.person_record;
+create trigger person_record_annex_fixed before update of annex on dossier_store.person_record
     for each row when (old.annex is distinct from new.annex) execute function audit.refuse_annex_change();
 
 -- Seal (db/schema/V1420__audit_seals.sql, V1600): link the entries of every transaction that

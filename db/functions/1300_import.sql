@@ -394,9 +394,9 @@ begin
               from pg_temp.hr_feed x where x.subject_id is null) o
       join unnest(v_keys) with ordinality k(id, n) on k.n = o.n
      where f.line = o.line;
-    update pg_temp.hr_feed f set record_id = nextval('dossier.person_record_id_seq') where f.record_id is null;
+    update pg_temp.hr_feed f set record_id = nextval('dossier_store.person_record_id_seq') where f.record_id is null;
 
-    merge into dossier.person_record t
+    merge into dossier_store.person_record t
     using (select * from pg_temp.hr_feed where status <> 'unchanged') s
        on t.id = s.record_id and t.annex = p_annex
      when matched then update set unit_id = s.unit_id, {{record_set}}
@@ -406,7 +406,7 @@ begin
           (s.record_id, p_annex, s.subject_id, v_org, s.unit_id, v_basis, 'hr_importer', current_date,
            {{s.key_field}}, {{s.record_fields}});
 
-    merge into dossier.employment t
+    merge into dossier_store.employment t
     using (select * from pg_temp.hr_feed where status <> 'unchanged') s
        on t.id = s.employment_id
      when matched and ({{t.employment_columns}}) is distinct from ({{s.employment_fields}})

@@ -70,16 +70,16 @@ begin
     -- the record itself (a hand-written ended_on is put back) and each table holding a fact
     for t in select unnest(array['person_record', 'application', 'employment', 'salary', 'severance_benefit',
                                  'pension_entitlement', 'payout']) loop
-        execute format('create or replace trigger %I after insert on dossier.%I '
+        execute format('create or replace trigger %I after insert on %s '
                        'referencing new table as new_rows for each statement '
-                       'execute function privacy.sync_clocks()', t || '_clock_insert', t);
-        execute format('create or replace trigger %I after update on dossier.%I '
+                       'execute function privacy.sync_clocks()', t || '_clock_insert', privacy.stored(t));
+        execute format('create or replace trigger %I after update on %s '
                        'referencing old table as old_rows new table as new_rows for each statement '
-                       'execute function privacy.sync_clocks()', t || '_clock_update', t);
+                       'execute function privacy.sync_clocks()', t || '_clock_update', privacy.stored(t));
         if t <> 'person_record' then
-            execute format('create or replace trigger %I after delete on dossier.%I '
+            execute format('create or replace trigger %I after delete on %s '
                            'referencing old table as old_rows for each statement '
-                           'execute function privacy.sync_clocks()', t || '_clock_delete', t);
+                           'execute function privacy.sync_clocks()', t || '_clock_delete', privacy.stored(t));
         end if;
     end loop;
 end

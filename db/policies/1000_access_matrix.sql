@@ -79,6 +79,8 @@ select 'payroll_administrator', ac.annex, ac.category, 'org', '{insert,update,de
 -- "eerste verzuimdag, % verzuim, reden van verzuim" as the absence table, not leave.
 -- Issue 16.5: not initials (the row lists "achternaam, voornaam") and not absence.last_day (it
 -- lists "eerste verzuimdag, % verzuim, reden van verzuim"); the HR roles record the recovery.
+-- The registrar's UPDATE of first_day is withheld (privacy.expected_privilege): the check
+-- last_day >= first_day would accept or refuse it by the last_day it may not read.
 insert into privacy.access_rule (role, annex, category, columns, tables, read_scope,
                                  write_privileges, write_scope, note)
 select r.role, 'A2', f.category, f.columns, f.tables, r.scope,

@@ -10,7 +10,7 @@ declare
     t name;
 begin
     for t in select w.table_name from privacy.wired_table w where w.kind <> 'partition' order by 1 loop
-        call privacy.wire_table(format('dossier.%I', t)::regclass);
+        call privacy.wire_table(privacy.stored(t));
     end loop;
 end
 $wire$;

@@ -8,7 +8,7 @@ select has_role(r, 'role ' || r || ' exists')
 select is((select rolcanlogin from pg_roles where rolname = 'dossier_owner'), false,
           'dossier_owner never logs in');
 
-select schemas_are(array['public', 'dossier', 'privacy', 'audit', 'reporting', 'mis',
+select schemas_are(array['public', 'dossier', 'dossier_store', 'privacy', 'audit', 'reporting', 'mis',
                          'dossier_migrate', 'ext'],
                    'exactly the expected schemas (pg_cron lives only in cron.database_name)');
 

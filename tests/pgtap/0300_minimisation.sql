@@ -178,7 +178,7 @@ select throws_ok(
     '23514',
     format('new row for relation "%s" violates check constraint "%s"', f.table_name,
            (select c.conname from pg_catalog.pg_constraint c
-             where c.conrelid = format('dossier.%I', f.table_name)::regclass
+             where c.conrelid = privacy.stored(f.table_name)
                and c.conname like f.table_name || '\_' || f.column_name || '\_only\_in\_%')),
     format('%s refuses %s in annex %s (privacy.annex_column_limit)', f.table_name, f.column_name, f.annex))
   from detail_forbidden f

@@ -91,7 +91,7 @@ select throws_ok($$select pg_temp.as_role('hr_advisor', 'update dossier.person_r
                  '42501', null, 'HR advisor: an update is refused');
 select throws_ok($$select pg_temp.as_role('board_member', 'delete from dossier.absence')$$,
                  '42501', null, 'board member: a delete is refused');
-select policies_are('dossier', 'payout',
+select policies_are('dossier_store', 'payout',
                     array(select p.policy_name from privacy.expected_policy p where p.table_name = 'payout'),
                     'payouts (Bijlage 6) have their own policies');
 select ok(not exists (select from pg_catalog.pg_policies where tablename = 'payout'
@@ -103,11 +103,11 @@ select ok(not exists (select from pg_catalog.pg_policies where tablename = 'payo
 select is((select with_check from pg_catalog.pg_policies where tablename = 'person_record' and policyname = 'insert_hr_officer'),
           '((annex = ANY (''{A1,A2,A3,A4,A5}''::text[])) AND (org_id = ANY (privacy.scope(''hr_officer''::name, ''org''::text))))',
           'HR officer inserts records of annexes 1-5 in its organisation');
-select policy_cmd_is('dossier', 'person_record', 'delete_hr_officer', 'delete', 'HR officer deletes records');
+select policy_cmd_is('dossier_store', 'person_record', 'delete_hr_officer', 'delete', 'HR officer deletes records');
 
 -- the row guard (issue 13): a restrictive SELECT policy per reading role, made of zero-cost steps
 select is((select count(*)::int from pg_catalog.pg_policies
-            where schemaname = 'dossier' and policyname like 'guard\_%' and (permissive <> 'RESTRICTIVE' or cmd <> 'SELECT')),
+            where schemaname = 'dossier_store' and policyname like 'guard\_%' and (permissive <> 'RESTRICTIVE' or cmd <> 'SELECT')),
           0, 'every row guard is a restrictive SELECT policy');
 select is((select qual from pg_catalog.pg_policies where tablename = 'absence' and policyname = 'guard_school_manager'),
           '((privacy.row_map(''absence''::name, false))[annex_no][unit_no] AND ((NOT restricted) OR (privacy.row_map(''absence''::name, true))[annex_no][unit_no]))',

@@ -38,7 +38,7 @@ select is((select count(*)::int from tap_column c
           0, 'the representative columns exist');
 
 -- policies: every table with row security (personal data, partitions, keys, organisation data)
-select policies_are('dossier', w.table_name,
+select policies_are(case when w.kind = 'partition' then 'dossier' else 'dossier_store' end::name, w.table_name,
                     array(select p.policy_name from privacy.expected_policy p
                            where p.table_name = w.table_name order by 1),
                     format('dossier.%I (%s): exactly the policies of privacy.expected_policy', w.table_name, w.kind))

@@ -5,14 +5,14 @@ select plan(8);
 
 select is((select count(*)::int from privacy.personal_table p
             where not exists (select from information_schema.columns c
-                               where c.table_schema = 'dossier' and c.table_name = p.table_name
+                               where c.table_schema = 'dossier_store' and c.table_name = p.table_name
                                  and c.column_name = 'restricted' and c.is_nullable = 'NO'
                                  and c.column_default = 'false')),
           0, 'every personal-data table has restricted boolean not null default false');
 
 select is((select count(*)::int from privacy.personal_table p
             where not exists (select from pg_catalog.pg_trigger t
-                               where t.tgrelid = format('dossier.%I', p.table_name)::regclass
+                               where t.tgrelid = privacy.stored(p.table_name)
                                  and t.tgname = p.table_name || '_restricted' and t.tgenabled = 'A')),
           0, 'every personal-data table flags its inserts, replica mode included (ENABLE ALWAYS)');
 
