@@ -125,3 +125,31 @@ def test_up_in_a_folder_the_server_user_cannot_reach():
         assert server != home
         shutil.rmtree(locked, ignore_errors=True)
         shutil.rmtree(server, ignore_errors=True)
+
+
+def test_a_new_home_in_new_folders_finds_its_cluster_again():
+    """As root, `DOSSIER_HOME=/tmp/new/home dossier up` (neither folder there yet) put the server
+    under /var/lib/dossier; once `up` had made the folders the home was reachable, and every later
+    command looked for the cluster in the home: "no database to connect to". The nearest folder
+    that exists decides a new home's place, and a cluster once made is found where it is."""
+    import hashlib
+    import shutil
+
+    from dossier.cluster import Cluster
+
+    if os.geteuid() != 0:
+        pytest.skip("the server's place differs from the home only when root runs it")
+    base = Path(tempfile.mkdtemp(prefix="dossier-new-", dir="/tmp"))
+    base.chmod(0o755)
+    home = base / "not" / "yet" / "home"
+    fallback = Path("/var/lib/dossier") / hashlib.sha1(str(home).encode()).hexdigest()[:12]
+    try:
+        assert Cluster(home).server_dir == home      # /tmp/dossier-new-… is reachable
+        (fallback / "pgdata").mkdir(parents=True)    # a cluster made there before
+        (fallback / "pgdata" / "PG_VERSION").write_text("15\n")
+        home.mkdir(parents=True)
+        assert Cluster(home).server_dir == fallback  # found where it is, though the home is reachable
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+        shutil.rmtree(fallback, ignore_errors=True)
+

@@ -97,12 +97,18 @@ class Cluster:
         cannot reach."""
         if not self.as_root:
             return self.home
-        probe = self.home if self.home.exists() else self.home.parent
+        fallback = Path("/var/lib/dossier") / hashlib.sha1(str(self.home).encode()).hexdigest()[:12]
+        # a cluster once made stays where it is, even if the home became reachable since
+        for made in (self.home, fallback):
+            if (made / "pgdata" / "PG_VERSION").exists():
+                return made
+        # a home not made yet: what counts is the nearest folder that exists (`up` makes the rest)
+        probe = next(p for p in (self.home, *self.home.parents) if p.exists())
         reach = subprocess.run(["runuser", "-u", SUPERUSER, "--", "test", "-x", str(probe)],
                                capture_output=True)
         if reach.returncode == 0:
             return self.home
-        return Path("/var/lib/dossier") / hashlib.sha1(str(self.home).encode()).hexdigest()[:12]
+        return fallback
 
     @property
     def datadir(self) -> Path:
