@@ -26,6 +26,7 @@ SCANS = {
     "bitmap": ("off", "off", "on"),
 }
 OTHER_ORG = "DEMO-LOP"
+MISSING_ID = 2**62  # no row has it
 
 
 def above(value):
@@ -131,7 +132,7 @@ def probe_role(logins, role: str) -> tuple[int, list[str]]:
     me = grant_persona(logins, role, login=f"oracle_{role}")
     me.prepare_threshold = None  # psycopg's own prepared statements stay out of the way
     me.execute("set plan_cache_mode = force_generic_plan")
-    probes, leaks, n = 0, [], 0
+    probes, leaks, n, controlled = 0, [], 0, 0
     for (schema, relation), columns in readable(admin, role).items():
         table = base_table(schema, relation)
         if table is None or "id" not in columns:
@@ -162,9 +163,17 @@ def probe_role(logins, role: str) -> tuple[int, list[str]]:
                         present = plan(me, name, (hidden_id, above(value[0])))
                         absent = plan(me, name, (hidden_id, value[0]))
                         probes += 1
+                        # the control: the same two probes for an id no row has. Where the plan
+                        # does not read by id, the caller's test meets visible rows too, and what
+                        # they make differ differs for the control alike; the hidden row adds nothing
+                        if present != absent and (present, absent) == (
+                                plan(me, name, (MISSING_ID, above(value[0]))), plan(me, name, (MISSING_ID, value[0]))):
+                            controlled += 1
+                            continue
                         if present != absent:
                             leaks.append(f"{schema}.{relation}.{column} ({place}, {scan} scan, {shape}):\n"
                                          f"-- value below the probe --\n{present}\n-- not below --\n{absent}")
+    assert controlled < probes / 2, f"{role}: {controlled} of {probes} probes told only what visible rows tell"
     return probes, leaks
 
 
@@ -447,6 +456,133 @@ def test_personnel_number_of_a_hidden_record_is_not_confirmed(logins, restricted
                       "surname) values ('A2', %s, %s, %s, 'contract', 'test', 'Probe') returning admin_number",
                       (subject, org, unit)).fetchone()[0]
     assert made.startswith("D") and made != hidden_number
+
+
+# -- another organisation's rows are never fetched (independent attacks 20 and 21) --------------
+def indexed_columns(admin, table: str) -> dict[str, bool]:
+    """Columns that lead an index of a table behind a view (person_record: of its partitions),
+    each with whether an index makes it unique alone (a key: at most one row has a value)."""
+    out: dict[str, bool] = {}
+    for column, key in admin.execute(
+            """select a.attname, i.indisunique and i.indnkeyatts = 1 from pg_index i
+                 join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+                where i.indrelid = privacy.stored(%s)
+                   or i.indrelid in (select inhrelid from pg_inherits where inhparent = privacy.stored(%s))""",
+            (table, table)):
+        out[column] = out.get(column, False) or key
+    return out
+
+
+def nowhere(value):
+    """A value of the same type that no row holds."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, decimal.Decimal)):
+        return -1
+    if isinstance(value, str):
+        return "~nowhere~"
+    if isinstance(value, dt.date):
+        return dt.date(1, 1, 1)
+    return None
+
+
+@pytest.mark.parametrize("role", ["hr_officer", "training_administrator", "school_manager"])
+def test_another_organisations_rows_are_never_fetched(logins, role):
+    """A role of DEMO-EDU names values of DEMO-LOP's rows in a column that leads an index (a unit,
+    an activity, a parent unit, a path, a subject): EXPLAIN (ANALYZE) counted the rows the policy
+    then removed (independent attacks 20 and 21: enrolments per activity, sub-units of a unit,
+    units under a path). The row guard states the login's organisations as bounds on org_id, which
+    every plain index of a table behind a view carries: an index condition, so none of theirs is
+    read. The plan for their value must be the plan for a value no row holds. A key alone unique
+    (an id) can still tell that one row with it exists: that residual is counted, not allowed
+    elsewhere (docs/security.md, "What remains")."""
+    admin = logins.admin
+    me = grant_persona(logins, role, login=f"fetch_{role}")
+    me.prepare_threshold = None
+    me.execute("set plan_cache_mode = force_generic_plan")
+    tried, fetched, keys, n = 0, [], 0, 0
+    for (schema, relation), columns in readable(admin, role).items():
+        if schema != "dossier" or admin.execute("select to_regclass(%s)",
+                                                (f"dossier_store.{relation}",)).fetchone()[0] is None:
+            continue
+        for column, unique in sorted(indexed_columns(admin, relation).items()):
+            if column == "org_id" or column not in columns:
+                continue
+            values = [r[0] for r in admin.execute(sql.SQL(
+                "select t.{c} from dossier_store.{t} t join dossier.org_unit o on o.id = t.org_id "
+                "where o.code = %s and t.{c} is not null group by 1 order by count(*) desc, 1 limit 2").format(
+                    c=sql.Identifier(column), t=sql.Identifier(relation)), (OTHER_ORG,))]
+            if not values or nowhere(values[0]) is None:
+                continue
+            n += 1
+            me.execute(sql.SQL("prepare {} ({}) as select 1 from {} where {} = $1").format(
+                sql.Identifier(f"fetch_{n}"), sql.SQL(column_type(admin, relation, column)),
+                sql.Identifier(schema, relation), sql.Identifier(column)))
+            for scan, (seq, idx, bitmap) in SCANS.items():
+                if scan == "seq":
+                    continue
+                me.execute(f"set enable_seqscan = {seq}; set enable_indexscan = {idx}; "
+                           f"set enable_bitmapscan = {bitmap}")
+                control = plan(me, f"fetch_{n}", (nowhere(values[0]),))
+                for value in values:
+                    text = plan(me, f"fetch_{n}", (value,))
+                    tried += 1
+                    if text == control:
+                        continue
+                    if unique:
+                        keys += 1   # that one row with this key exists (Rows Removed by Filter: 1)
+                        assert "Rows Removed by Filter: 1\n" in text + "\n", text
+                        continue
+                    fetched.append(f"{relation}.{column} = {value!r} ({scan} scan):\n{text}\n-- no row --\n{control}")
+    assert tried > 20, f"{role}: only {tried} probes"
+    assert not fetched, f"{role}: {len(fetched)} of {tried} probes read another organisation's rows " + \
+        f"({sorted({f.split(' = ')[0] for f in fetched})}):\n" + "\n\n".join(fetched[:3])
+    print(f"{role}: {tried} probes, {keys} told that a key exists in another organisation")
+
+
+# -- two roles on one login (independent attack 21) ----------------------------------------------
+def test_a_second_role_that_would_mix_with_the_first_is_refused(logins):
+    """PostgreSQL ORs column privileges and permissive policies separately: a school manager of S1
+    who was also made absence registrar of S2 read the manager's columns (e-mail, city, last day)
+    on S2's rows, which neither grant gives. dossier grant refuses the second role; the login
+    keeps only the first, and reads nothing of S2."""
+    admin = logins.admin
+    logins.grant("mixer", "school_manager", SCHOOL)
+    other_school = ORG + "-S2"
+    with pytest.raises(psycopg.errors.InvalidGrantOperation, match="school_manager it holds.*absence"):
+        logins.grant("mixer", "absence_registrar", other_school)
+    assert admin.execute("select array_agg(role::text order by role) from privacy.role_grant "
+                         "where login = 'mixer' and revoked_at is null").fetchone()[0] == ["school_manager"]
+    assert not admin.execute("select pg_has_role('mixer', 'absence_registrar', 'member')").fetchone()[0]
+    me = logins.connect("mixer")
+    assert me.execute("select count(*) from dossier.absence a join dossier.org_unit u on u.id = a.unit_id "
+                      "where u.code = %s", (other_school,)).fetchone()[0] == 0
+
+
+def test_a_second_role_within_the_first_is_accepted(logins):
+    """A role whose columns and rows the first role covers adds nothing to mix: an HR officer of
+    the organisation who is also the school manager of one of its schools."""
+    logins.grant("wide_and_narrow", "hr_officer", ORG)
+    logins.grant("wide_and_narrow", "school_manager", SCHOOL)
+    assert logins.admin.execute("select count(*) from privacy.role_mix where login = 'wide_and_narrow'"
+                                ).fetchone()[0] == 0
+
+
+def test_policy_check_reports_roles_that_mix(logins):
+    """A mixing pair made before the check (or by hand) is reported by `dossier policy check`."""
+    admin = logins.admin
+    logins.grant("old_mixer", "school_manager", SCHOOL)
+    other_school = admin.execute("select id from dossier.org_unit where code = %s", (ORG + "-S2",)).fetchone()[0]
+    admin.execute("insert into privacy.role_grant (login, role, unit_id, reason) "
+                  "values ('old_mixer', 'absence_registrar', %s, 'before the check')", (other_school,))
+    admin.execute("grant absence_registrar to old_mixer")
+    # what the mix gives: the school manager's column (e-mail) on the other school's rows
+    me = logins.connect("old_mixer")
+    assert me.execute("select count(r.email) from dossier.person_record r where r.unit_id in "
+                      "(select u.id from dossier.org_unit u where u.path like "
+                      "(select path from dossier.org_unit where id = %s) || '%%')", (other_school,)).fetchone()[0] > 0
+    drift = {(k, o) for k, o, _ in admin.execute("select * from privacy.policy_drift()")}
+    assert ("roles mixed", "old_mixer: absence_registrar + school_manager") in drift
 
 
 # -- organisations as walls for what is not about a person (issue 14 item 1) ---------------------

@@ -234,6 +234,8 @@ as $$
                 then format('(privacy.row_map(%1$L, false))[annex_no][unit_no] '
                             'and (not restricted or (privacy.row_map(%1$L, true))[annex_no][unit_no])', p_table)
                 else format('(privacy.org_map(%L))[org_no]', p_table) end
+        || format(' and org_id >= array_lower(privacy.org_map(%1$L), 1)'
+                  ' and org_id <= array_upper(privacy.org_map(%1$L), 1)', p_table)
 $$;
 comment on function privacy.guard_expr(name) is
     'The row guard''s test on a table: zero-cost, folded at plan time, run before any condition of the caller.';
@@ -361,3 +363,75 @@ comment on view privacy.expected_policy is 'Every row policy the access matrix a
 
 -- the one-argument form of before (the views above no longer call it)
 drop function if exists privacy.annex_expr(text[]);
+
+-- Two roles held by one login mix (independent attack 21): PostgreSQL ORs column privileges and
+-- permissive policies separately, so the login reads the columns of either role on the rows of
+-- either. A school manager of one school who is also the absence registrar of another reads the
+-- manager's columns (e-mail, last day) on the other school's rows: neither grant gives that. Two
+-- roles A and B mix on a table both reach when A holds a privilege B lacks and B reaches rows A
+-- does not (then A's privilege reaches them), or the reverse. One role's privileges within the
+-- other's, or the same rows, is safe.
+-- Rows: (annex, unit, restricted) cells of personal data, organisations elsewhere; grants in force
+-- or to come. Read by privacy.grant_access (which refuses a mixing grant) and `policy check`.
+create or replace view privacy.role_mix as
+with held as (
+    select distinct g.login, g.role from privacy.role_grant g
+     where g.revoked_at is null and (g.valid_until is null or g.valid_until >= privacy.scope_day())
+),
+orgs as (
+    select distinct g.login, g.role, u.org_id
+      from privacy.role_grant g join dossier.org_unit u on u.id = g.unit_id
+     where g.revoked_at is null and (g.valid_until is null or g.valid_until >= privacy.scope_day())
+),
+-- what each role holds on the views, from the catalog (a table privilege covers every column)
+privs as (
+    select x.grantee, c.relname as table_name,
+           array_agg(distinct a.attname || ' ' || x.privilege_type) as privs
+      from pg_catalog.pg_class c
+      join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+     cross join lateral (select e.grantee, e.privilege_type from pg_catalog.aclexplode(a.attacl) e
+                         union all
+                         select e.grantee, e.privilege_type from pg_catalog.aclexplode(c.relacl) e) x
+     where c.relnamespace = 'dossier'::regnamespace
+       and x.privilege_type in ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
+       and (c.relname in (select table_name from privacy.personal_table)
+            or c.relname in (select table_name from privacy.org_table) or c.relname = 'subject')
+     group by x.grantee, c.relname
+),
+-- the units each held role reaches, by its grants' subtrees (unit scope) or organisations (org scope)
+units as (
+    select gu.login, gu.role, gu.unit_id, 'unit'::text as scope
+      from privacy.grant_unit gu
+     where gu.valid_until is null or gu.valid_until >= privacy.scope_day()
+    union
+    select o.login, o.role, u.id, 'org'
+      from orgs o join dossier.org_unit u on u.org_id = o.org_id
+),
+cells as (
+    select un.login, un.role, pr.table_name,
+           array_agg(distinct format('%s %s %s', a.n, un.unit_id, r.restricted)) as cells
+      from units un
+      join privacy.policy_reach pr on pr.role = un.role and pr.scope = un.scope
+     cross join lateral unnest(pr.annex_nos) a(n)
+      join privacy.app_role ar on ar.role = un.role
+     cross join lateral unnest(case when ar.handles_requests then array[false, true] else array[false] end) r(restricted)
+     group by un.login, un.role, pr.table_name
+    union all
+    select o.login, o.role, t.table_name, array_agg(distinct o.org_id::text)
+      from orgs o
+     cross join (select table_name from privacy.org_table union select 'subject') t
+     group by o.login, o.role, t.table_name
+),
+reach as (
+    select h.login, h.role, p.table_name, p.privs, coalesce(c.cells, '{}') as cells
+      from held h
+      join privs p on p.grantee = h.role::regrole
+      left join cells c on c.login = h.login and c.role = h.role and c.table_name = p.table_name
+)
+select a.login, a.role as role_a, b.role as role_b, a.table_name
+  from reach a
+  join reach b on b.login = a.login and b.table_name = a.table_name and a.role < b.role
+ where (not a.privs <@ b.privs and not b.cells <@ a.cells)
+    or (not b.privs <@ a.privs and not a.cells <@ b.cells);
+comment on view privacy.role_mix is
+    'Logins holding two roles whose union reads more than either on a table (columns of one on rows of the other).';

@@ -259,6 +259,14 @@ as $$
            'more than one absence registrar in force for one school (Bijlage 7: per school 1)'
       from privacy.registrar_conflicts c
     union all
+    -- two roles of one login read together more than either alone (privacy.role_mix, issue 13);
+    -- dossier grant refuses such a second grant, so this is one made before, or by hand
+    select 'roles mixed', format('%s: %s + %s', x.login, x.role_a, x.role_b),
+           format('reads the columns of each role on the rows of the other (%s): give one role its own login',
+                  string_agg(x.table_name::text, ', ' order by x.table_name))
+      from privacy.role_mix x
+     group by x.login, x.role_a, x.role_b
+    union all
     -- 19.5: large objects outlive their owner's grants and bypass the access matrix
     select 'large object', lo.oid::text, format('owned by %s: application roles create none (lo_unlink it)',
                                                 pg_catalog.pg_get_userbyid(lo.lomowner))

@@ -97,6 +97,7 @@ declare
     u dossier.org_unit;
     ar privacy.app_role;
     g privacy.role_grant;
+    m privacy.role_mix;
 begin
     if p_login is null or length(p_login) not between 1 and 63 or p_login ~ '[[:cntrl:]]' then
         raise exception 'login name must be 1 to 63 printable characters' using errcode = 'invalid_parameter_value';
@@ -147,6 +148,15 @@ begin
     values (p_login, p_role, u.id, p_subject, p_until,
             coalesce(nullif(btrim(p_reason), ''), ar.motivation_nl || ' (Bijlage 7)'))
     returning * into g;
+    -- two roles whose union reads more than either (privacy.role_mix; independent attack 21)
+    select * into m from privacy.role_mix x where x.login = p_login and p_role in (x.role_a, x.role_b)
+     order by x.table_name limit 1;
+    if found then
+        raise exception 'refusing to grant % to %: with % it holds, it would read the columns of each role on the rows of the other (%, and maybe more); nothing changed',
+            p_role, quote_ident(p_login), case when m.role_a = p_role then m.role_b else m.role_a end, m.table_name
+            using errcode = 'invalid_grant_operation',
+                  hint = 'Give the second role its own login.';
+    end if;
     return g;
 end
 $$;

@@ -125,6 +125,8 @@ class Shell(HelpText, click.Group):
                     f" (SQLSTATE {e.sqlstate})" if e.sqlstate else "")
             if type(e).__name__ not in ("ClusterError", "MigrationError"):
                 msg = " ".join(msg.split())  # libpq's messages span lines: one line here
+            if getattr(getattr(e, "diag", None), "message_hint", None):
+                msg += f"\nhint: {e.diag.message_hint}"
             raise click.ClickException(msg) from None
 
 
