@@ -169,7 +169,10 @@ begin
         return '{}';
     end if;
     select min(x), max(x) into v_lo, v_hi from unnest(v_units) x;
-    v_map := pg_catalog.array_fill(false, array[8, (v_hi - v_lo + 1)::integer], array[1, v_lo::integer]);
+    -- the annex dimension spans the annexes read, no more: the guard states its bounds too
+    v_map := pg_catalog.array_fill(false, array[(select max(a) - min(a) + 1 from unnest(v_annexes) a),
+                                                (v_hi - v_lo + 1)::integer],
+                                   array[(select min(a) from unnest(v_annexes) a), v_lo::integer]);
     for i in 1 .. pg_catalog.cardinality(v_units) loop
         v_map[v_annexes[i]][v_units[i]] := true;
     end loop;

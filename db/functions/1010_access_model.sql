@@ -226,13 +226,20 @@ comment on function privacy.annex_expr(text[], name) is 'The annex test of a row
 -- zero (an array element, NOT, a boolean column), so it runs before any condition of the caller.
 -- Personal data: the (annex, unit) cells the login's roles read; a restricted person's row only in
 -- the cells of its roles that handle requests. Organisation data and the subject keys: the
--- login's organisations.
+-- login's organisations. Then the same as bounds (the arrays' own bounds: the lowest and highest
+-- unit and organisation): ordinary comparisons, priced above zero, so they run after the zero-cost
+-- steps, but an index condition on every plain index, which ends with those columns
+-- (privacy.wire_table): rows outside them are not fetched, so EXPLAIN (ANALYZE) cannot count them.
 create or replace function privacy.guard_expr(p_table name) returns text
     language sql stable security invoker set search_path = pg_catalog, pg_temp
 as $$
     select case when p_table in (select table_name from privacy.personal_table)
                 then format('(privacy.row_map(%1$L, false))[annex_no][unit_no] '
-                            'and (not restricted or (privacy.row_map(%1$L, true))[annex_no][unit_no])', p_table)
+                            'and (not restricted or (privacy.row_map(%1$L, true))[annex_no][unit_no])'
+                            ' and annex_no >= array_lower(privacy.row_map(%1$L, false), 1)'
+                            ' and annex_no <= array_upper(privacy.row_map(%1$L, false), 1)'
+                            ' and unit_id >= array_lower(privacy.row_map(%1$L, false), 2)'
+                            ' and unit_id <= array_upper(privacy.row_map(%1$L, false), 2)', p_table)
                 else format('(privacy.org_map(%L))[org_no]', p_table) end
         || format(' and org_id >= array_lower(privacy.org_map(%1$L), 1)'
                   ' and org_id <= array_upper(privacy.org_map(%1$L), 1)', p_table)
@@ -370,9 +377,10 @@ drop function if exists privacy.annex_expr(text[]);
 -- manager's columns (e-mail, last day) on the other school's rows: neither grant gives that. Two
 -- roles A and B mix on a table both reach when A holds a privilege B lacks and B reaches rows A
 -- does not (then A's privilege reaches them), or the reverse. One role's privileges within the
--- other's, or the same rows, is safe.
--- Rows: (annex, unit, restricted) cells of personal data, organisations elsewhere; grants in force
--- or to come. Read by privacy.grant_access (which refuses a mixing grant) and `policy check`.
+-- other's, or the same rows, is safe. Reading and writing are judged apart: the rows a role may
+-- write (its write scope) can be fewer than those it reads. Rows: (annex, unit, restricted) cells
+-- of personal data, organisations elsewhere; grants in force or to come. Read by
+-- privacy.grant_access (which refuses a mixing grant) and `dossier policy check`.
 create or replace view privacy.role_mix as
 with held as (
     select distinct g.login, g.role from privacy.role_grant g
@@ -386,6 +394,7 @@ orgs as (
 -- what each role holds on the views, from the catalog (a table privilege covers every column)
 privs as (
     select x.grantee, c.relname as table_name,
+           case when x.privilege_type = 'SELECT' then 'read' else 'write' end as kind,
            array_agg(distinct a.attname || ' ' || x.privilege_type) as privs
       from pg_catalog.pg_class c
       join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
@@ -396,7 +405,18 @@ privs as (
        and x.privilege_type in ('SELECT', 'INSERT', 'UPDATE', 'DELETE')
        and (c.relname in (select table_name from privacy.personal_table)
             or c.relname in (select table_name from privacy.org_table) or c.relname = 'subject')
-     group by x.grantee, c.relname
+     group by 1, 2, 3
+),
+-- the annexes and scope kind of each role's reading and writing of each personal-data table
+-- (scope: 'org' is the wider, as in privacy.expected_policy)
+reaches as (
+    select pr.role, pr.table_name, 'read'::text as kind, pr.annex_nos, pr.scope from privacy.policy_reach pr
+    union all
+    select rc.role, rc.table_name, 'write',
+           array_agg(distinct dossier.annex_no(rc.annex)), min(rc.write_scope)
+      from privacy.rule_column rc
+     where rc.write_privileges <> '{}' and rc.write_scope in ('unit', 'org')
+     group by rc.role, rc.table_name
 ),
 -- the units each held role reaches, by its grants' subtrees (unit scope) or organisations (org scope)
 units as (
@@ -408,29 +428,30 @@ units as (
       from orgs o join dossier.org_unit u on u.org_id = o.org_id
 ),
 cells as (
-    select un.login, un.role, pr.table_name,
+    select un.login, un.role, re.table_name, re.kind,
            array_agg(distinct format('%s %s %s', a.n, un.unit_id, r.restricted)) as cells
       from units un
-      join privacy.policy_reach pr on pr.role = un.role and pr.scope = un.scope
-     cross join lateral unnest(pr.annex_nos) a(n)
+      join reaches re on re.role = un.role and re.scope = un.scope
+     cross join lateral unnest(re.annex_nos) a(n)
       join privacy.app_role ar on ar.role = un.role
      cross join lateral unnest(case when ar.handles_requests then array[false, true] else array[false] end) r(restricted)
-     group by un.login, un.role, pr.table_name
+     group by un.login, un.role, re.table_name, re.kind
     union all
-    select o.login, o.role, t.table_name, array_agg(distinct o.org_id::text)
+    select o.login, o.role, t.table_name, k.kind, array_agg(distinct o.org_id::text)
       from orgs o
      cross join (select table_name from privacy.org_table union select 'subject') t
-     group by o.login, o.role, t.table_name
+     cross join (values ('read'), ('write')) k(kind)
+     group by o.login, o.role, t.table_name, k.kind
 ),
 reach as (
-    select h.login, h.role, p.table_name, p.privs, coalesce(c.cells, '{}') as cells
+    select h.login, h.role, p.table_name, p.kind, p.privs, coalesce(c.cells, '{}') as cells
       from held h
       join privs p on p.grantee = h.role::regrole
-      left join cells c on c.login = h.login and c.role = h.role and c.table_name = p.table_name
+      left join cells c on c.login = h.login and c.role = h.role and c.table_name = p.table_name and c.kind = p.kind
 )
-select a.login, a.role as role_a, b.role as role_b, a.table_name
+select distinct a.login, a.role as role_a, b.role as role_b, a.table_name
   from reach a
-  join reach b on b.login = a.login and b.table_name = a.table_name and a.role < b.role
+  join reach b on b.login = a.login and b.table_name = a.table_name and b.kind = a.kind and a.role < b.role
  where (not a.privs <@ b.privs and not b.cells <@ a.cells)
     or (not b.privs <@ a.privs and not a.cells <@ b.cells);
 comment on view privacy.role_mix is

@@ -60,6 +60,11 @@ declare
     v_part regclass;
     v_schema name;
     v_index record;
+    v_old text;
+    v_tail name[];
+    v_cols text[];
+    v_names name[];
+    v_new name;
 begin
     -- dossier.<name> is the view once the table is behind it: wire the table
     if exists (select from pg_catalog.pg_class c where c.oid = tbl and c.relkind = 'v'
@@ -115,18 +120,35 @@ begin
     else
         execute format('alter table %s force row level security', tbl);
     end if;
-    -- every plain index of the table carries org_id as a key column (issue 13, independent attacks
-    -- 20 and 21): a caller's condition on the indexed column then has the policy's organisation
-    -- test as a second index condition, so another organisation's rows are never fetched, nor
-    -- counted by EXPLAIN (ANALYZE) as "Rows Removed by Filter" (per unit, subject, activity,
-    -- parent unit, path). Unique keys keep their columns: the existence of an id remains
-    -- (docs/security.md, "What remains").
+    -- the covering policy index of a detail table (before the plain indexes below, which it
+    -- replaces for record_id): the scope columns in its key, the row guard's in its payload
+    if exists (select from pg_catalog.pg_attribute a
+                where a.attrelid = tbl and a.attname = 'record_id' and not a.attisdropped) then
+        execute format('create index if not exists %I on %s (record_id, org_id, unit_id, annex_no, restricted) '
+                       'include (annex, unit_no, subject_id)',
+                       v_name || '_record_guarded', tbl);
+        foreach v_old in array array['_record_scope_guard', '_record_org_guard', '_record_guard', '_record_policy',
+                                     '_record_idx', '_record_idx_org', '_record_scope'] loop
+            execute format('drop index if exists %I.%I', v_schema, v_name || v_old);
+        end loop;
+    end if;
+
+    -- every plain index of the table ends with the scope columns the row guard states as bounds
+    -- (issue 13, independent attacks 20 to 22): org_id, and on personal data unit_id, annex_no and
+    -- the restricted flag. A caller's condition on the indexed column then has the guard's
+    -- `org_id >= …`, `unit_id >= …`, `annex_no >= …` and the policy's `not restricted` as further index
+    -- conditions, so rows of another organisation, of units out of scope and of restricted
+    -- persons are never fetched, nor counted by EXPLAIN (ANALYZE) as "Rows Removed by Filter"
+    -- (per unit, subject, record, activity, parent unit, path). Unique keys keep their columns:
+    -- the existence of an id remains (docs/security.md, "What remains").
     if exists (select from pg_catalog.pg_attribute a where a.attrelid = tbl and a.attname = 'org_id'
                   and not a.attisdropped) then
+        v_tail := case when v_kind = 'personal' then array['org_id', 'unit_id', 'annex_no', 'restricted']::name[]
+                       else array['org_id']::name[] end;
         for v_index in
-            select c.relname,
-                   string_agg(pg_catalog.quote_ident(a.attname)
-                              || case when oc.opcdefault then '' else ' ' || oc.opcname end, ', ' order by k.n) as cols
+            select c.relname, array_agg(a.attname order by k.n) as names,
+                   array_agg(pg_catalog.quote_ident(a.attname)
+                             || case when oc.opcdefault then '' else ' ' || oc.opcname end order by k.n) as cols
               from pg_catalog.pg_index i
               join pg_catalog.pg_class c on c.oid = i.indexrelid
              cross join lateral unnest(i.indkey::int2[], i.indclass::oid[]) with ordinality k(attnum, opc, n)
@@ -134,13 +156,29 @@ begin
               join pg_catalog.pg_opclass oc on oc.oid = k.opc
              where i.indrelid = tbl and not i.indisunique and i.indexprs is null and i.indpred is null
                and i.indnkeyatts = i.indnatts
-               and not exists (select from pg_catalog.pg_attribute o
-                                where o.attrelid = tbl and o.attname = 'org_id' and o.attnum = any (i.indkey::int2[]))
              group by c.relname
         loop
-            execute format('create index if not exists %I on %s (%s, org_id)', v_index.relname || '_org', tbl, v_index.cols);
+            -- the index's own leading columns (a column of the tail that leads stays in front: the
+            -- unit index leads with unit_id), then what is missing of the tail
+            select array_agg(x.col order by x.n), array_agg(x.name order by x.n) into v_cols, v_names
+              from (select c, nm, n from unnest(v_index.cols, v_index.names) with ordinality u(c, nm, n)
+                     where nm <> 'org_id' and not (nm = any (v_tail) and n > 1)
+                    union all
+                    select pg_catalog.quote_ident(t), t, 100 + n from unnest(v_tail) with ordinality w(t, n)
+                     where t = 'org_id' or t <> v_index.names[1]) x(col, name, n);
+            continue when v_names = v_index.names;
+            v_new := regexp_replace(v_index.relname, '_(org|scope)$', '')
+                     || case when v_kind = 'personal' then '_scope' else '_org' end;
             execute format('drop index %I.%I', v_schema, v_index.relname);
+            execute format('create index if not exists %I on %s (%s)', v_new, tbl, array_to_string(v_cols, ', '));
         end loop;
+        -- and the id: a range of ids (`id between 91 and 100`) read by the primary key alone counted
+        -- another organisation's rows in it (attack 22); read by this index, none of them is fetched
+        if exists (select from pg_catalog.pg_attribute a where a.attrelid = tbl and a.attname = 'id'
+                      and not a.attisdropped) then
+            execute format('create index if not exists %I on %s (id, %s)', v_name || '_id_guarded', tbl,
+                           array_to_string(array(select pg_catalog.quote_ident(t) from unnest(v_tail) t), ', '));
+        end if;
     end if;
 
     if v_kind <> 'personal' then
@@ -171,18 +209,6 @@ begin
                    'execute function privacy.sync_restricted()', v_name || '_restricted', tbl);
     execute format('alter table %s enable always trigger %I', tbl, v_name || '_restricted');
 
-    -- the covering policy index of a detail table
-    if exists (select from pg_catalog.pg_attribute a
-                where a.attrelid = tbl and a.attname = 'record_id' and not a.attisdropped) then
-        -- the row guard's columns too (annex_no, unit_no: V1950, V1990)
-        execute format('create index if not exists %I on %s (record_id, org_id) '
-                       'include (annex, annex_no, unit_id, unit_no, subject_id, restricted)',
-                       v_name || '_record_org_guard', tbl);
-        execute format('drop index if exists %I.%I', v_schema, v_name || '_record_guard');
-        execute format('drop index if exists %I.%I', v_schema, v_name || '_record_policy');
-        execute format('drop index if exists %I.%I', v_schema, v_name || '_record_idx');
-        execute format('drop index if exists %I.%I', v_schema, v_name || '_record_scope');
-    end if;
 end
 $$;
 comment on procedure privacy.wire_table(regclass, text, text) is

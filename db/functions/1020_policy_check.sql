@@ -262,7 +262,7 @@ as $$
     -- two roles of one login read together more than either alone (privacy.role_mix, issue 13);
     -- dossier grant refuses such a second grant, so this is one made before, or by hand
     select 'roles mixed', format('%s: %s + %s', x.login, x.role_a, x.role_b),
-           format('reads the columns of each role on the rows of the other (%s): give one role its own login',
+           format('reads or writes with the privileges of each role on the rows of the other (%s): give one role its own login',
                   string_agg(x.table_name::text, ', ' order by x.table_name))
       from privacy.role_mix x
      group by x.login, x.role_a, x.role_b

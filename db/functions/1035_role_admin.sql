@@ -152,7 +152,7 @@ begin
     select * into m from privacy.role_mix x where x.login = p_login and p_role in (x.role_a, x.role_b)
      order by x.table_name limit 1;
     if found then
-        raise exception 'refusing to grant % to %: with % it holds, it would read the columns of each role on the rows of the other (%, and maybe more); nothing changed',
+        raise exception 'refusing to grant % to %: with % it holds, it would read or write with the privileges of each role on the rows of the other (%, and maybe more); nothing changed',
             p_role, quote_ident(p_login), case when m.role_a = p_role then m.role_b else m.role_a end, m.table_name
             using errcode = 'invalid_grant_operation',
                   hint = 'Give the second role its own login.';

@@ -9,6 +9,7 @@
 -- One function and one view per personal-data table, made from what the access matrix gives
 -- dossier_self (privacy.expected_privilege), so a new table or column follows the matrix.
 set local search_path = pg_catalog, pg_temp;
+set local jit = off;  -- the loop below reads privacy.expected_privilege per table: compiling each plan cost seconds
 
 drop view if exists reporting.my_records;
 

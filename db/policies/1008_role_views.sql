@@ -5,6 +5,7 @@
 -- nothing the table does not). Every column carries the comment of the table's column.
 -- privacy.my_relations lists what the current login may read with `select *`, with what each holds.
 set local search_path = pg_catalog, pg_temp;
+set local jit = off;  -- as in 1007_self.sql
 
 do $views$
 declare

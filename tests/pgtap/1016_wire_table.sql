@@ -2,7 +2,7 @@
 -- issue 18 item 2): a table added through privacy.wire_table has every piece, and every table of
 -- the catalogue has them after a migration.
 begin;
-select plan(24);
+select plan(25);
 
 -- every table of the migrated catalogue is wired
 select is((select count(*)::int from privacy.wired_table w
@@ -18,7 +18,7 @@ select is((select count(*)::int from privacy.personal_table p
 select is((select count(*)::int from privacy.personal_table p
             where exists (select from information_schema.columns c where c.table_schema = 'dossier_store'
                              and c.table_name = p.table_name and c.column_name = 'record_id')
-              and to_regclass(format('dossier_store.%I', p.table_name || '_record_org_guard')) is null),
+              and to_regclass(format('dossier_store.%I', p.table_name || '_record_guarded')) is null),
           0, 'every detail table has its covering policy index');
 select is((select count(*)::int from pg_catalog.pg_class c
             where c.relnamespace in ('dossier'::regnamespace, 'dossier_store'::regnamespace)
@@ -33,6 +33,13 @@ select is((select count(*)::int from pg_catalog.pg_index i
               and not exists (select from pg_catalog.pg_attribute o where o.attrelid = t.oid and o.attname = 'org_id'
                                  and o.attnum = any ((i.indkey::int2[])[0:i.indnkeyatts - 1]))),
           0, 'every plain index of a table behind a view has org_id among its key columns');
+select is((select count(*)::int from pg_catalog.pg_index i
+             join privacy.personal_table p on privacy.stored(p.table_name) = i.indrelid
+            where not i.indisunique and i.indexprs is null and i.indpred is null
+              and not (select array_agg(a.attname::text) from pg_catalog.pg_attribute a
+                        where a.attrelid = i.indrelid and a.attnum = any ((i.indkey::int2[])[0:i.indnkeyatts - 1]))
+                      @> array['org_id', 'unit_id', 'annex_no', 'restricted']),
+          0, 'every plain index of personal data has the guard''s bounds among its key columns (org, unit, annex, restricted)');
 
 -- a new table: refused until its category is known
 create table dossier.tap_hobby (like dossier.detail_base including all, hobby text);
@@ -68,9 +75,9 @@ select is((select pg_catalog.pg_get_triggerdef(oid) from pg_catalog.pg_trigger
             where tgrelid = 'dossier_store.tap_hobby'::regclass and tgname = 'audit_update'),
           'CREATE TRIGGER audit_update AFTER UPDATE ON dossier_store.tap_hobby FOR EACH ROW EXECUTE FUNCTION audit.capture_update(''tap_hobby'')',
           'the update audit names its table');
-select has_index('dossier_store', 'tap_hobby', 'tap_hobby_record_org_guard', 'the covering policy index');
-select is((select pg_catalog.pg_get_indexdef('dossier_store.tap_hobby_record_org_guard'::regclass)),
-          'CREATE INDEX tap_hobby_record_org_guard ON dossier_store.tap_hobby USING btree (record_id, org_id) INCLUDE (annex, annex_no, unit_id, unit_no, subject_id, restricted)',
+select has_index('dossier_store', 'tap_hobby', 'tap_hobby_record_guarded', 'the covering policy index');
+select is((select pg_catalog.pg_get_indexdef('dossier_store.tap_hobby_record_guarded'::regclass)),
+          'CREATE INDEX tap_hobby_record_guarded ON dossier_store.tap_hobby USING btree (record_id, org_id, unit_id, annex_no, restricted) INCLUDE (annex, unit_no, subject_id)',
           'it carries the columns the policies filter on');
 
 -- the audit trigger writes; the access matrix gives the new table its policies

@@ -61,6 +61,12 @@ def grant_cmd(obj, login: str, role: str, unit: str, until, reason: str | None, 
     limit and the login settings of docs/operations.md ("Limits"). Technical logins and a grant
     that already exists are refused; nothing is changed then.
 
+    A second role for a login that already holds one is refused when the two would mix:
+    PostgreSQL adds up a login's roles column by column and row by row, so a school manager of
+    one school who is also the absence registrar of another would read the manager's columns on
+    the other school's rows. A role within the first (fewer columns, or the same rows) is
+    accepted; otherwise give the second role its own login.
+
     \b
     Example: dossier grant j.jansen school_manager --unit DEMO-EDU-S1 --reason "schooldirecteur"
     Example: dossier grant bi.school school_manager --unit DEMO-EDU-S1 --password
