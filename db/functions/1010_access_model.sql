@@ -379,17 +379,19 @@ drop function if exists privacy.annex_expr(text[]);
 -- does not (then A's privilege reaches them), or the reverse. One role's privileges within the
 -- other's, or the same rows, is safe. Reading and writing are judged apart: the rows a role may
 -- write (its write scope) can be fewer than those it reads. Rows: (annex, unit, restricted) cells
--- of personal data, organisations elsewhere; grants in force or to come. Read by
--- privacy.grant_access (which refuses a mixing grant) and `dossier policy check`.
+-- of personal data, organisations elsewhere. Grants: every one not closed, so in force, to come,
+-- or past its last day until privacy.expire_grants closes it and drops the membership
+-- (independent attack 23: a second role granted in that gap was checked against nothing). Read
+-- by privacy.grant_access (which refuses a mixing grant) and `dossier policy check`.
 create or replace view privacy.role_mix as
 with held as (
     select distinct g.login, g.role from privacy.role_grant g
-     where g.revoked_at is null and (g.valid_until is null or g.valid_until >= privacy.scope_day())
+     where g.revoked_at is null
 ),
 orgs as (
     select distinct g.login, g.role, u.org_id
       from privacy.role_grant g join dossier.org_unit u on u.id = g.unit_id
-     where g.revoked_at is null and (g.valid_until is null or g.valid_until >= privacy.scope_day())
+     where g.revoked_at is null
 ),
 -- what each role holds on the views, from the catalog (a table privilege covers every column)
 privs as (
@@ -422,7 +424,6 @@ reaches as (
 units as (
     select gu.login, gu.role, gu.unit_id, 'unit'::text as scope
       from privacy.grant_unit gu
-     where gu.valid_until is null or gu.valid_until >= privacy.scope_day()
     union
     select o.login, o.role, u.id, 'org'
       from orgs o join dossier.org_unit u on u.org_id = o.org_id
