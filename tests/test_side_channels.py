@@ -310,10 +310,12 @@ def test_the_plan_holds_the_scope_as_a_constant(logins):
         "select id from dossier.person_record where subject_id = 3 and birth_date < '1980-01-01'"))
     assert "InitPlan" not in text and "SubPlan" not in text
     assert "unit_id = ANY ('{" in text
-    # the row guard comes first: an element of a constant [annex][unit] array, then the flag
+    # the row guard comes first: an element of a constant [annex][unit] array (the school
+    # manager's: annex 2, units 3 to 6), then the flag; its bounds are index conditions
     filters = [line.strip() for line in text.splitlines() if line.strip().startswith("Filter:")]
-    assert filters and all(f.startswith("Filter: (('[1:8][") and "[annex_no][unit_no] AND ((NOT restricted) OR " in f
+    assert filters and all(f.startswith("Filter: (('[2:2][") and "[annex_no][unit_no] AND ((NOT restricted) OR " in f
                            for f in filters), text
+    assert "(org_id >= 1) AND (org_id <= 1)" in text and "(unit_id >= " in text, text
 
 
 # -- the employee's own data -----------------------------------------------------------------

@@ -110,8 +110,11 @@ select is((select count(*)::int from pg_catalog.pg_policies
             where schemaname = 'dossier_store' and policyname like 'guard\_%' and (permissive <> 'RESTRICTIVE' or cmd <> 'SELECT')),
           0, 'every row guard is a restrictive SELECT policy');
 select is((select qual from pg_catalog.pg_policies where tablename = 'absence' and policyname = 'guard_school_manager'),
-          '((privacy.row_map(''absence''::name, false))[annex_no][unit_no] AND ((NOT restricted) OR (privacy.row_map(''absence''::name, true))[annex_no][unit_no]))',
-          'the school manager''s guard on absence: its cells, and no restricted person');
+          '((privacy.row_map(''absence''::name, false))[annex_no][unit_no] AND ((NOT restricted) OR (privacy.row_map(''absence''::name, true))[annex_no][unit_no])'
+          ' AND (annex_no >= array_lower(privacy.row_map(''absence''::name, false), 1)) AND (annex_no <= array_upper(privacy.row_map(''absence''::name, false), 1))'
+          ' AND (unit_id >= array_lower(privacy.row_map(''absence''::name, false), 2)) AND (unit_id <= array_upper(privacy.row_map(''absence''::name, false), 2))'
+          ' AND (org_id >= array_lower(privacy.org_map(''absence''::name), 1)) AND (org_id <= array_upper(privacy.org_map(''absence''::name), 1)))',
+          'the school manager''s guard on absence: its cells, and no restricted person; then their bounds, for the indexes');
 
 -- "(Externe) salarisadministrateur ➤ voor alle in bijlage 1 t/m 5 genoemde doeleinden" (and the
 -- payouts of Bijlage 6 it makes)
