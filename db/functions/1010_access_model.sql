@@ -384,14 +384,13 @@ drop function if exists privacy.annex_expr(text[]);
 -- (independent attack 23: a second role granted in that gap was checked against nothing). Read
 -- by privacy.grant_access (which refuses a mixing grant) and `dossier policy check`.
 create or replace view privacy.role_mix as
-with held as (
-    select distinct g.login, g.role from privacy.role_grant g
-     where g.revoked_at is null
-),
-orgs as (
+with orgs as (
     select distinct g.login, g.role, u.org_id
       from privacy.role_grant g join dossier.org_unit u on u.id = g.unit_id
      where g.revoked_at is null
+),
+held as (
+    select distinct login, role from orgs
 ),
 -- what each role holds on the views, from the catalog (a table privilege covers every column)
 privs as (
