@@ -31,6 +31,7 @@ SCANS = {
 }
 OTHER_ORG = "DEMO-LOP"
 MISSING_ID = 2**62  # no row has it
+MISSING_TID = "(4294967295,1)"  # nor this row version (the last block there can be)
 
 
 def above(value):
@@ -205,10 +206,19 @@ ZERO_COST_BOOL = ("case when {col} then (select true) else false end",
                   "case when not {col} then (select true) else false end")
 
 
+def reached_subquery(me, source, where: str, key, cond) -> tuple[str, bool]:
+    """EXPLAIN (ANALYZE) of `select 1 from source where <where with key> and cond`: the plan, and
+    whether the caller's own subquery (its InitPlan) ran."""
+    text = "\n".join(r[0] for r in me.execute(
+        sql.SQL("explain (analyze, costs off, timing off, summary off) select 1 from {} where {} and {}").format(
+            source, sql.SQL(where).format(sql.Literal(str(key))), cond)))
+    return text, "InitPlan" in text and "(never executed)" not in text.split("InitPlan", 1)[1]
+
+
 def probe_zero_cost(logins, role: str) -> tuple[int, list[str]]:
     admin = logins.admin
     me = grant_persona(logins, role, login=f"zero_{role}")
-    probes, leaks = 0, []
+    probes, controlled, leaks = 0, 0, []
     for (schema, relation), columns in readable(admin, role).items():
         if schema != "dossier" or "id" not in columns:
             continue
@@ -218,16 +228,16 @@ def probe_zero_cost(logins, role: str) -> tuple[int, list[str]]:
                 sql.SQL("annex" if relation == "person_record" else "null"),
                 sql.Identifier("dossier_store", relation)), (hidden_id,)).fetchone()
             # the TID scan reads the hidden row's partition only (the caller's annex prunes the rest)
-            paths = {"index": (sql.SQL("id = {}").format(sql.Literal(hidden_id)), "off"),
-                     "union": (sql.SQL("id = {}").format(sql.Literal(hidden_id)), "off"),
-                     "tid": (sql.SQL("ctid = {}::tid").format(sql.Literal(tid))
-                             + (sql.SQL(" and annex = {}").format(sql.Literal(annex)) if annex else sql.SQL("")),
-                             "on")}
+            # path: (test, the hidden row's key, a key no row has (the control), enable_seqscan)
+            by_tid = "ctid = {}::tid" + (f" and annex = '{annex}'" if annex else "")
+            paths = {"index": ("id = {}", hidden_id, MISSING_ID, "off"),
+                     "union": ("id = {}", hidden_id, MISSING_ID, "off"),
+                     "tid": (by_tid, tid, MISSING_TID, "on")}
             for column in columns:
                 kind = column_type(admin, relation, column)
                 for shape in ZERO_COST + (ZERO_COST_BOOL if kind == "boolean" else ()):
                     cond = sql.SQL(shape).format(col=sql.Identifier(column))
-                    for path, (where, seq) in paths.items():
+                    for path, (where, key, control, seq) in paths.items():
                         me.execute(f"set enable_seqscan = {seq}; set enable_bitmapscan = off")
                         # the relation itself, and as a plain leg of a UNION ALL (independent attack 20:
                         # a table there was pulled up, its policies placed after the caller's test)
@@ -235,16 +245,20 @@ def probe_zero_cost(logins, role: str) -> tuple[int, list[str]]:
                         source = rel if path != "union" else sql.SQL(
                             "(select {c} from {r} union all select {c} from {r} where false) s").format(c=legs, r=rel)
                         try:
-                            text = "\n".join(r[0] for r in me.execute(
-                                sql.SQL("explain (analyze, costs off, timing off, summary off) "
-                                        "select 1 from {} where {} and {}").format(source, where, cond)))
+                            text, reached = reached_subquery(me, source, where, key, cond)
                         except (psycopg.errors.InsufficientPrivilege, psycopg.errors.UndefinedColumn):
                             # a view has no ctid (and column grants never covered it): no TID scan
                             assert path == "tid"
                             continue
                         probes += 1
-                        if "InitPlan" in text and "(never executed)" not in text.split("InitPlan", 1)[1]:
+                        # the control: where the planner reads visible rows too (an index on the
+                        # bounds alone, say), the subquery runs for them, for a key no row has as
+                        # well: that tells what the login reads anyway, nothing of the hidden row
+                        if reached and reached_subquery(me, source, where, control, cond)[1]:
+                            controlled += 1
+                        elif reached:
                             leaks.append(f"{relation}.{column} ({place}, {path} scan, {shape}):\n{text}")
+    assert controlled < probes / 2, f"{role}: {controlled} of {probes} probes told only what visible rows tell"
     return probes, leaks
 
 
