@@ -68,6 +68,16 @@ def drop(cluster: Cluster, name: str) -> None:
             sql.Identifier(name)))
 
 
+def org_today():
+    """Today in the organisation's zone (Europe/Amsterdam, privacy.scope_day), the day the database
+    dates decisions and judges grants by; from 23:00 (22:00 in summer) to midnight UTC it is the
+    machine's tomorrow."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+
+
 DEMO_TEMPLATE = "dossier_demo_template"
 DEMO_TODAY = "2026-11-01"
 

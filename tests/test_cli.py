@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from dossier.cli import cli
 
-from .conftest import run_cli
+from .conftest import org_today, run_cli
 
 
 def walk(group: click.Group, prefix=()):
@@ -129,7 +129,7 @@ def test_a_missing_preloaded_library_is_named_with_its_package(tmp_path):
 
 
 def test_bad_inputs_give_one_line_and_the_right_exit_code(demo_dsn, demo_admin):
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    tomorrow = (org_today() + dt.timedelta(days=1)).isoformat()
     one_error(invoke_cli("request", "open", "--type", "access", "--subject", "5", "--received", tomorrow,
                          dsn=demo_dsn), 2, "is in the future")
     one_error(invoke_cli("request", "open", "--type", "access", "--subject", "999999", dsn=demo_dsn), 1,

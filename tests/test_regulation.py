@@ -12,9 +12,9 @@ import pytest
 
 from dossier.importer import FIELDS
 
-from .conftest import run_cli
+from .conftest import org_today, run_cli
 
-TODAY = dt.date.today()
+TODAY = org_today()
 D = dt.timedelta
 
 

@@ -12,11 +12,11 @@ import time
 import psycopg
 import pytest
 
-from .conftest import run_cli
+from .conftest import org_today, run_cli
 
 SCHOOL = "DEMO-EDU-S1"
 D = dt.timedelta
-TODAY = dt.date.today()
+TODAY = org_today()
 
 
 def a2_subject(admin, school: str = SCHOOL, legitimate_interest: bool = False) -> int:
@@ -293,7 +293,8 @@ def test_privacy_officer_keeps_requests_but_reads_no_personal_data(demo_dsn, log
     fg = logins.connect("fg_requests")
     subject = a2_subject(logins.admin)
     rid = fg.execute("select privacy.open_request(%s, 'access', null, null, true, null)", (subject,)).fetchone()[0]
-    assert fg.execute("select status from privacy.request_state(current_date) where id = %s", (rid,)).fetchone() == ("open",)
+    assert fg.execute("select status from privacy.request_state(privacy.scope_day()) where id = %s",
+                      (rid,)).fetchone() == ("open",)
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         fg.execute("select surname from dossier.person_record")
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -320,11 +321,12 @@ def test_privacy_officer_cannot_write_the_request_registers_directly(demo_dsn, l
         ("update privacy.subject_request set subject_id = %s where id = %s", (other, rid)),
         ("update privacy.subject_request set kind = 'erasure' where id = %s", (rid,)),
         ("update privacy.subject_request set opened_by = 'someone_else' where id = %s", (rid,)),
-        ("update privacy.subject_request set decision = 'granted', decision_reason = 'x', closed_on = current_date, "
+        ("update privacy.subject_request set decision = 'granted', decision_reason = 'x', closed_on = privacy.scope_day(), "
          "closed_by = 'someone_else', outcome = '[]' where id = %s", (rid,)),
         ("insert into privacy.subject_request (subject_id, kind, opened_by) values (%s, 'erasure', 'someone_else')", (other,)),
-        ("insert into privacy.request_suspension (request_id, from_date, reason) values (%s, current_date - 60, 'x')", (rid,)),
-        ("update privacy.request_suspension set from_date = current_date - 60 where request_id = %s", (rid,)),
+        ("insert into privacy.request_suspension (request_id, from_date, reason) "
+         "values (%s, privacy.scope_day() - 60, 'x')", (rid,)),
+        ("update privacy.request_suspension set from_date = privacy.scope_day() - 60 where request_id = %s", (rid,)),
         ("insert into privacy.restriction (subject_id, placed_by) select subject_id, 'someone_else' "
          "from privacy.subject_request where id = %s", (rid,)),
         ("update privacy.restriction set lifted_at = now(), lifted_by = 'someone_else', lift_reason = 'x' "
@@ -335,7 +337,7 @@ def test_privacy_officer_cannot_write_the_request_registers_directly(demo_dsn, l
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             fg.execute(stmt, args)
     # the helpers that act in the dossier are not the officer's to call
-    for stmt in ("select privacy.erase_subject(%s, current_date, null)", "select privacy.assert_request_scope(%s)",
+    for stmt in ("select privacy.erase_subject(%s, privacy.scope_day(), null)", "select privacy.assert_request_scope(%s)",
                  "select privacy.lift_restrictions_of(%s, 'x')", "select privacy.request_for_update(%s)"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             fg.execute(stmt, (rid,))
@@ -350,13 +352,14 @@ def test_privacy_officer_cannot_write_the_request_registers_directly(demo_dsn, l
     # a restriction placed and lifted through the functions carries the officer's name, today
     res = fg.execute("select privacy.open_request(%s, 'restriction', null, null, true, null)", (subject,)).fetchone()[0]
     fg.execute("select privacy.lift_restriction(%s, 'ingetrokken')", (res,))
-    assert admin.execute("select placed_by, lifted_by, lifted_at::date = current_date from privacy.restriction "
+    assert admin.execute("select placed_by, lifted_by, (lifted_at at time zone 'Europe/Amsterdam')::date "
+                         "= privacy.scope_day() from privacy.restriction "
                          "where request_id = %s", (res,)).fetchone() == ("mallory_fg", "mallory_fg", True)
     # closing takes who and when from the session; an access request erases nothing
     with pytest.raises(psycopg.errors.InvalidParameterValue):
         fg.execute("select privacy.close_request(%s, 'granted', 'x', array['A2'])", (rid,))
     fg.execute("select privacy.close_request(%s, 'granted', 'inzage gegeven')", (rid,))
-    assert admin.execute("select closed_by, closed_on = current_date, outcome from privacy.subject_request where id = %s",
+    assert admin.execute("select closed_by, closed_on = privacy.scope_day(), outcome from privacy.subject_request where id = %s",
                          (rid,)).fetchone() == ("mallory_fg", True, None)
     with pytest.raises(psycopg.errors.ObjectNotInPrerequisiteState):
         fg.execute("select privacy.close_request(%s, 'refused', 'toch niet')", (rid,))

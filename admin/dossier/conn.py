@@ -30,3 +30,11 @@ def resolve_dsn(dsn: str | None = None) -> str:
 def connect(dsn: str | None = None, **kw) -> psycopg.Connection:
     kw.setdefault("application_name", "dossier")
     return psycopg.connect(resolve_dsn(dsn), **kw)
+
+
+def org_today(conn: psycopg.Connection):
+    """Today in the organisation's zone (privacy.scope_day: setting time_zone, Europe/Amsterdam),
+    the day the database judges grants, deadlines and decisions by. Not the machine's date: between
+    midnight in Amsterdam and midnight UTC the two differ (a decision dated 2 December was listed as
+    closed on 1 December)."""
+    return conn.execute("select privacy.scope_day()").fetchone()[0]

@@ -338,7 +338,9 @@ def load_demo(conn: psycopg.Connection, today: dt.date | None = None) -> str:
                           (EDU, LOP)).fetchone()[0]
     if exists:
         return "already loaded"
-    loader = Loader(conn, today or dt.date.today())
+    from .conn import org_today
+
+    loader = Loader(conn, today or org_today(conn))
     with conn.transaction():
         loader.make_units()
         loader.education_group()

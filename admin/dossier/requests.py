@@ -22,7 +22,8 @@ def open_request(conn, subject: int, kind: str, annex: str | None, received: dt.
     with conn.transaction():
         rid = conn.execute("select privacy.open_request(%s, %s, %s, %s, %s, %s)",
                            (subject, kind, annex, received, verified, details)).fetchone()[0]
-    return show(conn, rid, received or dt.date.today())
+    from .conn import org_today
+    return show(conn, rid, received or org_today(conn))
 
 
 def state(conn, as_of: dt.date) -> list[dict]:
@@ -56,7 +57,8 @@ def close(conn, rid: int, decision: str, reason: str, erase: list[str] | None = 
         outcome = conn.execute("select privacy.close_request(%s, %s, %s, %s, %s, %s)",
                                (rid, decision, reason, list(erase) if erase else None, correction,
                                 list(passed_on) if passed_on is not None else None)).fetchone()[0]
-    return show(conn, rid, dt.date.today()) | {"outcome": outcome}
+    from .conn import org_today
+    return show(conn, rid, org_today(conn)) | {"outcome": outcome}
 
 
 def lift(conn, rid: int, reason: str) -> int:
@@ -264,9 +266,9 @@ def render_erasure_letter(conn, rid: int) -> str:
                   ("Betreft", f"uw verzoek om verwijdering van {_nl_date(r['received_on'].isoformat())}")], body)
 
 
-def render_letter(doc: dict, labels: dict) -> str:
+def render_letter(doc: dict, labels: dict, day: dt.date) -> str:
     """The export as a printable Dutch letter (HTML): one section per processing (annex), Dutch
-    labels from the catalogue, values the Dutch way, no technical fields."""
+    labels from the catalogue, values the Dutch way, no technical fields. Dated `day` (org_today)."""
     req = doc["request"]
     ctrl = (doc.get("controller") or [{}])[0]
     e = html.escape
@@ -300,7 +302,7 @@ def render_letter(doc: dict, labels: dict) -> str:
         s.append("</section>")
         sections.append("".join(s))
     return _page(f"Inzage persoonsgegevens — kenmerk {req['id']}", ctrl, doc.get("addressee"),
-                 [("Datum", _nl_date(dt.date.today().isoformat())), ("Kenmerk", str(req["id"])),
+                 [("Datum", _nl_date(day.isoformat())), ("Kenmerk", str(req["id"])),
                   ("Betreft", f"uw verzoek om {KIND_NL.get(req['kind'], req['kind'])} van "
                               f"{_nl_date(req['received_on'])}")],
                  body, sections)

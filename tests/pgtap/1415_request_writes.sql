@@ -54,7 +54,7 @@ select 'A2', s.id, s.org_id, s.org_id, 'contract', 'tap', 'Tap' from dossier.sub
 create temp table tap_subject as
 select s.id from dossier.subject s join dossier.org_unit o on o.id = s.org_id where o.code = 'TAP-ORG';
 
-select throws_ok(format($$select privacy.open_request(%s, 'access', null, current_date + 1, true, null)$$,
+select throws_ok(format($$select privacy.open_request(%s, 'access', null, privacy.scope_day() + 1, true, null)$$,
                         (select id from tap_subject)),
                  '22023', null, 'a receipt in the future is refused (it would postpone the deadline)');
 select throws_ok(format($$select privacy.open_request(%s, 'objection', null, null, true, null)$$,

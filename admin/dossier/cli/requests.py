@@ -11,6 +11,7 @@ from . import ANNEXES, DATE, cli, lazy
 from .output import emit, emit_record, format_option, to_json
 
 lib = lazy("dossier.requests")
+conn_lib = lazy("dossier.conn")  # org_today: the organisation's day
 
 LIST_COLUMNS = ["id", "subject_id", "kind", "annex", "received_on", "deadline", "status", "suspended_days",
                 "days_left", "overdue", "decision", "closed_on"]
@@ -60,12 +61,12 @@ def open_cmd(obj, kind, subject, annex, received, unverified, details, fmt) -> N
 
     Example: dossier request open --type access --subject 42 --received 2026-11-02 --unverified
     """
-    if received and _d(received) > dt.date.today():
-        raise click.BadParameter(f"{_d(received)} is in the future; a request is registered once received",
-                                 param_hint="--received")
     import psycopg
 
     with obj.connect() as conn:
+        if received and _d(received) > conn_lib.org_today(conn):
+            raise click.BadParameter(f"{_d(received)} is in the future; a request is registered once received",
+                                     param_hint="--received")
         try:
             r = lib.open_request(conn, subject, kind, annex, _d(received), not unverified, details)
         except psycopg.errors.NoDataFound:
@@ -85,7 +86,7 @@ def verify_cmd(obj, request_id) -> None:
     with obj.connect() as conn:
         _request(conn, request_id)  # a missing request is named as such
         lib.verify(conn, request_id)
-        r = lib.show(conn, request_id, dt.date.today())
+        r = lib.show(conn, request_id, conn_lib.org_today(conn))
     click.echo(f"request {request_id}: identity verified; deadline {r['deadline']}")
 
 
@@ -100,8 +101,8 @@ def list_cmd(obj, overdue, open_only, as_of, fmt) -> None:
 
     Example: dossier request list --overdue --format json || notify-privacy-officer
     """
-    day = _d(as_of) or dt.date.today()
     with obj.connect() as conn:
+        day = _d(as_of) or conn_lib.org_today(conn)
         rows = lib.state(conn, day)
     if overdue:
         rows = [r for r in rows if r["overdue"] and r["status"] != "closed"]
@@ -124,7 +125,7 @@ def show_cmd(obj, request_id, as_of, fmt) -> None:
     """
     with obj.connect() as conn:
         outcome = _request(conn, request_id)["outcome"]
-        r = lib.show(conn, request_id, _d(as_of) or dt.date.today())
+        r = lib.show(conn, request_id, _d(as_of) or conn_lib.org_today(conn))
     if fmt != "table":  # one document (one CSV row, the outcome as JSON), as `close --format json`
         emit_record(r | {"outcome": outcome}, fmt)
         return
@@ -153,10 +154,11 @@ def export_cmd(obj, request_id, fmt, output) -> None:
     with obj.connect() as conn:
         doc = lib.export(conn, request_id)
         labels = lib.letter_labels(conn) if fmt != "json" else None
+        day = conn_lib.org_today(conn)
     if fmt == "json":
         text = to_json(doc) + "\n"
     else:
-        text = lib.render_letter(doc, labels) + "\n"
+        text = lib.render_letter(doc, labels, day) + "\n"
     data = lib.render_pdf(text) if fmt == "pdf" else text.encode("utf-8")
     if output:
         with open(output, "wb") as f:

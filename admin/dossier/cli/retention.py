@@ -16,8 +16,9 @@ AS_OF = click.option("--as-of", type=DATE, default=None,
                      help="apply the rules as on this date (default today)")
 
 
-def _date(value) -> dt.date:
-    return value.date() if value else dt.date.today()
+def _date(conn, value) -> dt.date:
+    """--as-of, else today in the organisation's zone (the database's day, not the machine's)."""
+    return value.date() if value else lazy("dossier.conn").org_today(conn)
 
 
 @cli.group()
@@ -41,10 +42,11 @@ def plan_cmd(obj, as_of, fmt: str) -> None:
     Example: dossier retention plan --as-of 2027-01-01 --format json
     """
     with obj.connect() as conn:
-        rows = lib.plan(conn, _date(as_of))
+        day = _date(conn, as_of)
+        rows = lib.plan(conn, day)
     emit(rows, fmt, ["annex", "rule", "due", "kept_hold", "kept_pension", "next_due_on", "due_within_a_year",
                      "details_due"],
-         title=f"retention on {_date(as_of)}")
+         title=f"retention on {day}")
 
 
 def _watch(connect, stop: threading.Event, report) -> None:
@@ -78,7 +80,8 @@ def run_cmd(obj, as_of, dry_run: bool, batch: int, fmt: str) -> None:
 
     Example: dossier retention run --dry-run --as-of 2027-01-01
     """
-    day = _date(as_of)
+    with obj.connect() as conn:
+        day = _date(conn, as_of)
     if dry_run:
         with obj.connect() as conn:
             rows = [r for r in lib.plan(conn, day)
