@@ -46,7 +46,8 @@ def request() -> None:
 @click.option("--subject", type=int, required=True, help="the data subject's id (dossier.subject)")
 @click.option("--annex", type=click.Choice(ANNEXES), default=None,
               help="objection, restriction or erasure for this processing activity only")
-@click.option("--received", type=DATE, default=None, help="date of receipt (default today); the deadline counts from it")
+@click.option("--received", type=DATE, default=None,
+              help="date of receipt (default: today in Amsterdam); the deadline counts from it")
 @click.option("--unverified", is_flag=True,
               help="identity not yet established: the term is suspended until `request verify` (art. 13.2)")
 @click.option("--details", default=None, help="what exactly is asked (no special categories of data)")
@@ -93,7 +94,7 @@ def verify_cmd(obj, request_id) -> None:
 @request.command("list")
 @click.option("--overdue", is_flag=True, help="only overdue requests; exit 1 when there is any")
 @click.option("--open", "open_only", is_flag=True, help="only requests not yet closed")
-@click.option("--as-of", type=DATE, default=None, help="deadlines as on this date (default today)")
+@click.option("--as-of", type=DATE, default=None, help="deadlines as on this date (default: today in Amsterdam)")
 @format_option()
 @click.pass_obj
 def list_cmd(obj, overdue, open_only, as_of, fmt) -> None:
@@ -115,7 +116,7 @@ def list_cmd(obj, overdue, open_only, as_of, fmt) -> None:
 
 @request.command("show")
 @click.argument("request_id", type=int)
-@click.option("--as-of", type=DATE, default=None, help="deadline as on this date (default today)")
+@click.option("--as-of", type=DATE, default=None, help="deadline as on this date (default: today in Amsterdam)")
 @format_option()
 @click.pass_obj
 def show_cmd(obj, request_id, as_of, fmt) -> None:

@@ -13,7 +13,7 @@ from .output import Phases, emit, emit_record, format_option
 lib = lazy("dossier.retention")
 
 AS_OF = click.option("--as-of", type=DATE, default=None,
-                     help="apply the rules as on this date (default today)")
+                     help="apply the rules as on this date (default: today in Amsterdam)")
 
 
 def _date(conn, value) -> dt.date:
