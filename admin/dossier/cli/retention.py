@@ -11,6 +11,7 @@ from . import ANNEXES, DATE, cli, lazy
 from .output import Phases, emit, emit_record, format_option
 
 lib = lazy("dossier.retention")
+conn_lib = lazy("dossier.conn")  # org_today: the organisation's day
 
 AS_OF = click.option("--as-of", type=DATE, default=None,
                      help="apply the rules as on this date (default: today in Amsterdam)")
@@ -18,7 +19,7 @@ AS_OF = click.option("--as-of", type=DATE, default=None,
 
 def _date(conn, value) -> dt.date:
     """--as-of, else today in the organisation's zone (the database's day, not the machine's)."""
-    return value.date() if value else lazy("dossier.conn").org_today(conn)
+    return value.date() if value else conn_lib.org_today(conn)
 
 
 @cli.group()
@@ -82,10 +83,9 @@ def run_cmd(obj, as_of, dry_run: bool, batch: int, fmt: str) -> None:
     """
     with obj.connect() as conn:
         day = _date(conn, as_of)
+        plan = lib.plan(conn, day) if dry_run else []  # one connection for the day and the plan
     if dry_run:
-        with obj.connect() as conn:
-            rows = [r for r in lib.plan(conn, day)
-                    if r["due"] or r["kept_hold"] or r["kept_pension"] or r["details_due"]]
+        rows = [r for r in plan if r["due"] or r["kept_hold"] or r["kept_pension"] or r["details_due"]]
         emit([{"annex": r["annex"], "rule": r["rule"], "would_delete": r["due"], "kept_hold": r["kept_hold"],
                "kept_pension": r["kept_pension"], "would_delete_details": r["details_due"]} for r in rows], fmt,
              ["annex", "rule", "would_delete", "kept_hold", "kept_pension", "would_delete_details"],
