@@ -96,6 +96,28 @@ def test_happy_path_creates_people_records_employment_and_units(demo_dsn, demo_a
     assert demo_admin.execute("select inserted, units_created from privacy.import_run").fetchall() == [(40, units)]
 
 
+def test_an_imported_subtree_is_one_range_of_unit_ids(logins, tmp_path):
+    """The row guard bounds a login's rows by its lowest and highest unit id, and a grant whose
+    units are not one range is refused (privacy.scope_gap). Made level by level, an imported
+    directie's teams lay among the other directies': a grant on one was refused. The importer
+    makes units in preorder, so every imported subtree is one range, and the grant is accepted."""
+    admin = logins.admin
+    last = admin.execute("select max(id) from dossier.org_unit").fetchone()[0]
+    feed = tmp_path / "tree.csv"
+    write_hr_feed(feed, 80, seed=7)
+    assert summary(imp(logins.cluster.dsn(logins.db), feed))["units_created"] > 10
+    trees = admin.execute(
+        """select p.code, count(*), max(c.id) - min(c.id) + 1 from dossier.org_unit p
+             join dossier.org_unit c on c.path like p.path || '%%' where p.id > %s group by p.code""",
+        (last,)).fetchall()
+    assert [t for t in trees if t[1] != t[2]] == []
+    assert max(t[1] for t in trees) > 10   # the kolom: directies, afdelingen and teams below it
+    directie = admin.execute("select code from dossier.org_unit where id > %s and kind = 'directie' "
+                             "order by id desc limit 1", (last,)).fetchone()[0]
+    logins.grant("imported_manager", "school_manager", directie)
+    assert admin.execute("select count(*) from privacy.scope_gap('imported_manager')").fetchone()[0] == 0
+
+
 def test_every_invalid_row_is_reported_together_and_nothing_written(demo_dsn, demo_admin, tmp_path):
     rows = [
         row("OK1"),

@@ -507,7 +507,8 @@ def nowhere(value):
 
 
 @pytest.mark.parametrize("role", ["hr_officer", "training_administrator", "school_manager",
-                                  "payroll_administrator", "absence_registrar"])
+                                  "payroll_administrator", "absence_registrar",
+                                  "school_manager+S2", "hr_officer+school_manager"])
 def test_hidden_rows_are_never_fetched(logins, restricted_subject, role):
     """A role names a value that only rows it cannot see hold, in a column that leads an index: a
     unit, activity, parent unit or path of another organisation (independent attacks 20 and 21:
@@ -520,11 +521,25 @@ def test_hidden_rows_are_never_fetched(logins, restricted_subject, role):
     exists: that residual is counted, not allowed elsewhere (docs/security.md, "What remains")."""
     admin = logins.admin
     admin.execute("vacuum")   # the restriction left dead row versions, whose index entries a bitmap counts
-    me = grant_persona(logins, role, login=f"fetch_{role}")
+    # two grants a login may hold together (no gap, no mix): two adjacent schools; the HR officer
+    # of the organisation (who sees restricted persons) and the school manager of one school (who
+    # does not): the guard has no `not restricted` of its own there
+    role, _, second = role.partition("+")
+    login = f"fetch_{role}{'_' + second if second else ''}".lower()
+    me = grant_persona(logins, role, login=login)
+    if second == "S2":
+        logins.grant(login, role, ORG + "-S2")
+    elif second:
+        logins.grant(login, second, SCHOOL)
+    me = logins.connect(login) if second else me
     me.prepare_threshold = None
     me.execute("set plan_cache_mode = force_generic_plan")
     tried, fetched, keys, n = 0, [], 0, 0
-    for (schema, relation), columns in readable(admin, role).items():
+    reads = readable(admin, role)
+    if second and second != "S2":
+        for key, columns in readable(admin, second).items():
+            reads[key] = sorted(set(reads.get(key, [])) | set(columns))
+    for (schema, relation), columns in reads.items():
         if schema != "dossier" or admin.execute("select to_regclass(%s)",
                                                 (f"dossier_store.{relation}",)).fetchone()[0] is None:
             continue
@@ -570,6 +585,16 @@ def test_hidden_rows_are_never_fetched(logins, restricted_subject, role):
 
 
 # -- two roles on one login (independent attack 21) ----------------------------------------------
+def refused_grant(logins, login: str, role: str, unit: str, match: str, message: str, hint: str) -> None:
+    """The grant is refused, by the function (SQLSTATE 0LP01) and by `dossier grant` (exit 1, the
+    message and its hint on stderr)."""
+    with pytest.raises(psycopg.errors.InvalidGrantOperation, match=match):
+        logins.grant(login, role, unit)
+    p = run_cli("grant", login, role, "--unit", unit, dsn=logins.cluster.dsn(logins.db))
+    assert p.returncode == 1 and message in p.stderr, p.stderr
+    assert f"hint: {hint}" in p.stderr
+
+
 @pytest.mark.parametrize("first", ["school_manager", "hr_manager"])
 def test_a_second_role_that_would_mix_with_the_first_is_refused(logins, first):
     """PostgreSQL ORs column privileges and permissive policies separately: a school manager of S1
@@ -581,11 +606,8 @@ def test_a_second_role_that_would_mix_with_the_first_is_refused(logins, first):
     admin = logins.admin
     logins.grant("mixer", first, SCHOOL)
     other_school = ORG + "-S2"
-    with pytest.raises(psycopg.errors.InvalidGrantOperation, match=f"{first} it holds.*absence"):
-        logins.grant("mixer", "absence_registrar", other_school)
-    p = run_cli("grant", "mixer", "absence_registrar", "--unit", other_school, dsn=logins.cluster.dsn(logins.db))
-    assert p.returncode == 1 and "refusing to grant absence_registrar" in p.stderr, p.stderr
-    assert "hint: Give the second role its own login." in p.stderr
+    refused_grant(logins, "mixer", "absence_registrar", other_school, f"{first} it holds.*absence",
+                  "refusing to grant absence_registrar", "Give the second role its own login.")
     assert admin.execute("select array_agg(role::text order by role) from privacy.role_grant "
                          "where login = 'mixer' and revoked_at is null").fetchone()[0] == [first]
     assert not admin.execute("select pg_has_role('mixer', 'absence_registrar', 'member')").fetchone()[0]
@@ -639,6 +661,72 @@ def test_policy_check_reports_roles_that_mix(logins):
                       "(select path from dossier.org_unit where id = %s) || '%%')", (other_school,)).fetchone()[0] > 0
     drift = {(k, o) for k, o, _ in admin.execute("select * from privacy.policy_drift()")}
     assert ("roles mixed", "old_mixer: absence_registrar + school_manager") in drift
+
+
+# -- a login's cells are one range (independent attack 24) ---------------------------------------
+def removed_rows(me, query: str, params=()) -> int:
+    """What EXPLAIN (ANALYZE) says the row guard removed, summed over the plan's nodes."""
+    rows = me.execute("explain (analyze, costs off, timing off, summary off) " + query, params).fetchall()
+    return sum(int(r[0].split("Rows Removed by Filter: ")[1]) for r in rows if "Rows Removed by Filter: " in r[0])
+
+
+def test_a_grant_that_leaves_a_gap_is_refused(logins):
+    """The row guard bounds a login's rows by its lowest and highest unit and organisation. A
+    school manager of S1 and S3 (units 3-6 and 11-14) read nothing of S2 (7-10), yet EXPLAIN
+    (ANALYZE) counted an S2 person's absences as removed rows (attack 24). dossier grant refuses
+    the grant that leaves such a gap, and nothing is changed; the school between first makes the
+    range whole, and then the third school is accepted."""
+    admin = logins.admin
+    logins.grant("gapper", "school_manager", SCHOOL)
+    third = ORG + "-S3"
+    refused_grant(logins, "gapper", "school_manager", third, f"both sides of {ORG}-S2, ",
+                  f"refusing to grant school_manager for {third}", "Give this grant its own login.")
+    assert admin.execute("select array_agg(u.code order by u.code) from privacy.role_grant g join dossier.org_unit u "
+                         "on u.id = g.unit_id where g.login = 'gapper' and g.revoked_at is null").fetchone()[0] == [SCHOOL]
+    logins.grant("gapper", "school_manager", ORG + "-S2")
+    logins.grant("gapper", "school_manager", third)
+    assert admin.execute("select count(*) from privacy.scope_gap('gapper')").fetchone()[0] == 0
+
+
+def test_a_grant_that_leaves_an_organisation_between_is_refused(logins):
+    """The same for organisations: a training administrator of DEMO-EDU and of a third
+    organisation would have DEMO-LOP, between them in id, inside its bounds."""
+    admin = logins.admin
+    admin.execute("insert into dossier.org_unit (code, name, kind) values ('DEMO-GAP', 'Derde organisatie', "
+                  "'organisation')")
+    logins.grant("org_gapper", "training_administrator", ORG)
+    with pytest.raises(psycopg.errors.InvalidGrantOperation, match=f"both sides of {OTHER_ORG}"):
+        logins.grant("org_gapper", "training_administrator", "DEMO-GAP")
+
+
+def test_policy_check_reports_a_scope_gap_and_what_it_would_leak(logins):
+    """A gap made by hand is reported by `dossier policy check`, and the test shows what it leaks:
+    the count of an S2 person's absences. A unit added later under a school takes the next id,
+    outside the school's range: that is reported too."""
+    admin = logins.admin
+    logins.grant("hand_gapper", "school_manager", SCHOOL)
+    me = logins.connect("hand_gapper")
+    subject, n = admin.execute("select a.subject_id, count(*) from dossier.absence a join dossier.org_unit u "
+                               "on u.id = a.unit_id where u.code like %s group by 1 order by 2 desc, 1 limit 1",
+                               (ORG + "-S2%",)).fetchone()
+    query = "select 1 from dossier.absence where subject_id = %s"
+    assert removed_rows(me, query, (subject,)) == 0
+    admin.execute("insert into privacy.role_grant (login, role, unit_id, reason) values "
+                  "('hand_gapper', 'school_manager', (select id from dossier.org_unit where code = %s), 'by hand')",
+                  (ORG + "-S3",))
+    me = logins.connect("hand_gapper")
+    assert me.execute("select count(*) from dossier.absence where subject_id = %s", (subject,)).fetchone()[0] == 0
+    assert removed_rows(me, query, (subject,)) == n   # the leak the refusal prevents
+    drift = {(k, o): d for k, o, d in admin.execute("select * from privacy.policy_drift()")}
+    assert f"both sides of {ORG}-S2, " in drift[("scope gap", "hand_gapper")]
+
+    logins.grant("grower", "school_manager", SCHOOL)
+    assert ("scope gap", "grower") not in {(k, o) for k, o, _ in admin.execute("select * from privacy.policy_drift()")}
+    admin.execute("insert into dossier.org_unit (code, name, kind, parent_id) values "
+                  "(%s, 'Nieuw team', 'team', (select id from dossier.org_unit where code = %s))",
+                  (SCHOOL + "-T9", SCHOOL))
+    drift = {(k, o): d for k, o, d in admin.execute("select * from privacy.policy_drift()")}
+    assert f"both sides of {ORG}-S2, " in drift[("scope gap", "grower")]
 
 
 # -- organisations as walls for what is not about a person (issue 14 item 1) ---------------------

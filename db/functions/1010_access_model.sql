@@ -456,3 +456,80 @@ select distinct a.login, a.role as role_a, b.role as role_b, a.table_name
     or (not b.privs <@ a.privs and not a.cells <@ b.cells);
 comment on view privacy.role_mix is
     'Logins holding two roles whose union reads more than either on a table (columns of one on rows of the other).';
+
+-- The cells a login's row guard would fetch and then remove (issue 13, independent attack 24).
+-- The guard states its cells' bounds as ranges (privacy.guard_expr): `annex_no`, `unit_id` and
+-- `org_id` between the lowest and the highest the login reads, and `not restricted` where no role
+-- of the login reading the table handles requests. Every plain index ends with those columns, so a
+-- row outside the ranges is never fetched. A row inside them whose cell the login does not read is
+-- fetched and removed by the guard, and EXPLAIN (ANALYZE) counts it as "Rows Removed by Filter":
+-- a school manager of S1 and S3 counted the absences of a person of S2, between them. This lists,
+-- per table, those cells: (annex, unit, restricted) of personal data that the table's annex
+-- whitelist allows (any annex on person_record), existing units of an organisation inside the
+-- bounds; organisations inside the bounds on organisation data and the subject keys.
+-- privacy.grant_access refuses a grant that leaves one (give the grant its own login);
+-- `dossier policy check` reports one made otherwise (a unit added under a school later takes the
+-- next id, outside the school's range). Grants counted as in privacy.role_mix: every one not closed.
+create or replace function privacy.scope_gap(p_login name)
+    returns table (table_name name, annex_no integer, unit_id bigint, restricted boolean, org_id bigint)
+    language sql stable security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+-- SECURITY DEFINER: reads the grants register, which no login reads.
+with orgs as (
+    select distinct g.role, u.org_id
+      from privacy.role_grant g join dossier.org_unit u on u.id = g.unit_id
+     where g.login = p_login and g.revoked_at is null
+),
+units as (
+    select gu.role, gu.unit_id, 'unit'::text as scope from privacy.grant_unit gu where gu.login = p_login
+    union
+    select o.role, u.id, 'org' from orgs o join dossier.org_unit u on u.org_id = o.org_id
+),
+-- what the guard lets through: (table, annex, unit, restricted)
+cells as (
+    select distinct p.table_name, a.n as annex_no, un.unit_id, r.restricted
+      from units un
+      join privacy.policy_reach p on p.role = un.role and p.scope = un.scope
+      join privacy.app_role ar on ar.role = un.role
+     cross join lateral unnest(p.annex_nos) a(n)
+     cross join lateral unnest(case when ar.handles_requests then array[false, true] else array[false] end) r(restricted)
+),
+bounds as (
+    select c.table_name, min(c.annex_no) as alo, max(c.annex_no) as ahi, min(c.unit_id) as ulo,
+           max(c.unit_id) as uhi, min(u.org_id) as olo, max(u.org_id) as ohi, bool_or(c.restricted) as any_restricted
+      from cells c join dossier.org_unit u on u.id = c.unit_id
+     group by c.table_name
+),
+-- the annexes a table's rows may have: its category's (the whitelist, privacy.annex_category);
+-- person_record, one partition per annex, any
+annexes as (
+    select pt.table_name::name as table_name, dossier.annex_no(ac.annex) as n
+      from privacy.personal_table pt join privacy.annex_category ac on ac.category = pt.category
+    union
+    select 'person_record', dossier.annex_no(pa.code) from privacy.processing_activity pa
+),
+-- organisations whose rows of organisation data (and of the subject keys) a role reading them reaches
+org_reach as (
+    select distinct t.table_name, o.org_id
+      from orgs o
+      join privacy.app_role ar on ar.role = o.role and ar.kind <> 'technical'
+     cross join (select ot.table_name::name as table_name from privacy.org_table ot union select 'subject') t
+     where pg_catalog.has_any_column_privilege(o.role, pg_catalog.format('dossier.%I', t.table_name), 'SELECT')
+)
+select b.table_name, a.n, u.id, r.restricted, u.org_id
+  from bounds b
+  join annexes a on a.table_name = b.table_name and a.n between b.alo and b.ahi
+  join dossier.org_unit u on u.id between b.ulo and b.uhi and u.org_id between b.olo and b.ohi
+ cross join lateral unnest(case when b.any_restricted then array[false, true] else array[false] end) r(restricted)
+ where not exists (select from cells c where c.table_name = b.table_name and c.annex_no = a.n
+                                         and c.unit_id = u.id and c.restricted = r.restricted)
+union all
+select x.table_name, null, null, null, o.org_id
+  from (select r.table_name, min(r.org_id) as lo, max(r.org_id) as hi from org_reach r group by r.table_name) x
+  join (select distinct u.org_id from dossier.org_unit u) o on o.org_id between x.lo and x.hi
+ where not exists (select from org_reach r where r.table_name = x.table_name and r.org_id = o.org_id)
+$$;
+comment on function privacy.scope_gap(name) is
+    'Cells inside the row guard''s bounds that a login does not read: rows there would be fetched and counted by EXPLAIN (ANALYZE).';
+revoke all on function privacy.scope_gap(name) from public;

@@ -267,6 +267,18 @@ as $$
       from privacy.role_mix x
      group by x.login, x.role_a, x.role_b
     union all
+    -- a unit or organisation between two a login reads (privacy.scope_gap; independent attack 24):
+    -- dossier grant refuses the grant that makes one, so this is a grant made by hand, or a unit
+    -- added later under a school, which takes the next id, outside the school's range
+    select 'scope gap', lg.login::text,
+           format('reads on both sides of %s (%s): EXPLAIN (ANALYZE) counts their rows; give the grants on either side their own login',
+                  string_agg(distinct coalesce(gu.code, go.code), ', '), string_agg(distinct g.table_name, ', '))
+      from (select distinct l.login from privacy.role_grant l where l.revoked_at is null) lg
+     cross join lateral privacy.scope_gap(lg.login) g(table_name, annex_no, unit_id, restricted, org_id)
+      left join dossier.org_unit gu on gu.id = g.unit_id
+      left join dossier.org_unit go on g.unit_id is null and go.id = g.org_id
+     group by lg.login
+    union all
     -- 19.5: large objects outlive their owner's grants and bypass the access matrix
     select 'large object', lo.oid::text, format('owned by %s: application roles create none (lo_unlink it)',
                                                 pg_catalog.pg_get_userbyid(lo.lomowner))

@@ -98,6 +98,7 @@ declare
     ar privacy.app_role;
     g privacy.role_grant;
     m privacy.role_mix;
+    v_gap record;
 begin
     if p_login is null or length(p_login) not between 1 and 63 or p_login ~ '[[:cntrl:]]' then
         raise exception 'login name must be 1 to 63 printable characters' using errcode = 'invalid_parameter_value';
@@ -156,6 +157,24 @@ begin
             p_role, quote_ident(p_login), case when m.role_a = p_role then m.role_b else m.role_a end, m.table_name
             using errcode = 'invalid_grant_operation',
                   hint = 'Give the second role its own login.';
+    end if;
+    -- a unit or organisation between two the login reads (privacy.scope_gap; independent attack 24)
+    select x.table_name, string_agg(distinct coalesce(gu.code, go.code), ', ') as codes,
+           bool_and(x.restricted) as restricted_only into v_gap
+      from privacy.scope_gap(p_login::name) x
+      left join dossier.org_unit gu on gu.id = x.unit_id
+      left join dossier.org_unit go on x.unit_id is null and go.id = x.org_id
+     group by x.table_name order by x.table_name limit 1;
+    if found then
+        raise exception 'refusing to grant % for % to %: the login would read % (%, and maybe more), and EXPLAIN (ANALYZE) would count their rows; nothing changed',
+            p_role, p_unit, quote_ident(p_login),
+            case when v_gap.restricted_only then 'restricted persons in some units but not in ' || v_gap.codes
+                 else 'units on both sides of ' || v_gap.codes end,
+            v_gap.table_name
+            using errcode = 'invalid_grant_operation',
+                  detail = 'The row guard bounds what a login reads by its lowest and highest unit and organisation; '
+                           'rows in between are fetched and then removed.',
+                  hint = 'Give this grant its own login.';
     end if;
     return g;
 end

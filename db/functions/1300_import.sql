@@ -152,7 +152,7 @@ create or replace function dossier.import_stage() returns void
     language plpgsql volatile security invoker set search_path = pg_catalog, pg_temp
 as $$
 begin
-    drop table if exists pg_temp.hr_staging, pg_temp.hr_typed, pg_temp.hr_feed, pg_temp.hr_paths;
+    drop table if exists pg_temp.hr_staging, pg_temp.hr_typed, pg_temp.hr_feed, pg_temp.hr_paths, pg_temp.hr_units;
     create temp table hr_staging (line integer not null, {{staging_columns}}) on commit drop;
 end
 $$;
@@ -327,6 +327,9 @@ declare
     n_units integer := 0;
     n integer;
     lvl integer;
+    v_prefix record;
+    v_parent bigint;
+    v_unit bigint;
     n_left_absent integer := 0;
     v_keys bigint[];
 begin
@@ -341,22 +344,32 @@ begin
                   hint = 'the organisation named by privacy.begin_import() in this transaction';
     end if;
 
-    -- the unit tree: each distinct path kolom › directie › afdeling › team (empty levels skipped)
+    -- the unit tree: each distinct path kolom › directie › afdeling › team (empty levels skipped),
+    -- made in preorder (a path sorts before its extensions), one unit at a time: ids then follow
+    -- the tree, so a subtree made by one import is one range of ids. The row guard bounds a login's
+    -- rows by its lowest and highest unit id, and a grant whose units are not one range is refused
+    -- (privacy.scope_gap; made level by level, a kolom's units lay among its siblings')
     create temp table hr_paths on commit drop as
     select distinct t.unit_names as names, t.unit_kinds as kinds, v_org as unit_id from pg_temp.hr_typed t;
-    for lvl in 1..4 loop
-        insert into dossier.org_unit (code, name, kind, parent_id)
-        select dossier.unit_code(u.code, x.name, x.parent_id), x.name, x.kind, x.parent_id
-          from (select distinct p.unit_id as parent_id, p.names[lvl] as name, p.kinds[lvl] as kind
-                  from pg_temp.hr_paths p where cardinality(p.names) >= lvl) x
-          join dossier.org_unit u on u.id = x.parent_id
-         where not exists (select from dossier.org_unit c where c.parent_id = x.parent_id and c.name = x.name);
-        get diagnostics n = row_count;
-        n_units := n_units + n;
-        update pg_temp.hr_paths p
-           set unit_id = (select min(c.id) from dossier.org_unit c where c.parent_id = p.unit_id and c.name = p.names[lvl])
-         where cardinality(p.names) >= lvl;
+    create temp table hr_units (names text[] primary key, unit_id bigint not null) on commit drop;
+    for v_prefix in
+        select distinct on (p.names[1:l]) p.names[1:l] as names, p.kinds[l] as kind
+          from pg_temp.hr_paths p cross join lateral pg_catalog.generate_series(1, cardinality(p.names)) l
+         order by p.names[1:l], p.kinds[l]
+    loop
+        lvl := cardinality(v_prefix.names);
+        v_parent := coalesce((select m.unit_id from pg_temp.hr_units m where m.names = v_prefix.names[1:lvl - 1]), v_org);
+        v_unit := (select min(c.id) from dossier.org_unit c where c.parent_id = v_parent and c.name = v_prefix.names[lvl]);
+        if v_unit is null then
+            insert into dossier.org_unit (code, name, kind, parent_id)
+            select dossier.unit_code(u.code, v_prefix.names[lvl], v_parent), v_prefix.names[lvl], v_prefix.kind, v_parent
+              from dossier.org_unit u where u.id = v_parent
+            returning id into v_unit;
+            n_units := n_units + 1;
+        end if;
+        insert into pg_temp.hr_units values (v_prefix.names, v_unit);
     end loop;
+    update pg_temp.hr_paths p set unit_id = m.unit_id from pg_temp.hr_units m where m.names = p.names;
 
     -- the typed feed, matched with what is there and compared (so the summary and the writes agree)
     -- partner names and salutation are listed by M895 only (privacy.annex_column_limit, issue 16.4)

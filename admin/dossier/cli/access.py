@@ -67,6 +67,11 @@ def grant_cmd(obj, login: str, role: str, unit: str, until, reason: str | None, 
     the other school's rows. A role within the first (fewer columns, or the same rows) is
     accepted; otherwise give the second role its own login.
 
+    A grant is also refused when the login would read units (or organisations) on both sides
+    of one it does not read, as a school manager of S1 and S3 but not S2: the database bounds
+    a login's rows by its lowest and highest unit, and EXPLAIN (ANALYZE) would count the rows
+    between. Grant the school between first, or give the grant its own login.
+
     \b
     Example: dossier grant j.jansen school_manager --unit DEMO-EDU-S1 --reason "schooldirecteur"
     Example: dossier grant bi.school school_manager --unit DEMO-EDU-S1 --password
