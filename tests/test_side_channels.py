@@ -686,6 +686,10 @@ def test_a_grant_that_leaves_a_gap_is_refused(logins):
     logins.grant("gapper", "school_manager", ORG + "-S2")
     logins.grant("gapper", "school_manager", third)
     assert admin.execute("select count(*) from privacy.scope_gap('gapper')").fetchone()[0] == 0
+    # a revoke is never refused; the one of the school between says what it leaves
+    p = run_cli("revoke", "gapper", "school_manager", "--unit", ORG + "-S2", dsn=logins.cluster.dsn(logins.db))
+    assert p.returncode == 0 and "revoked 1 grant(s)" in p.stdout, p.stderr
+    assert f"warning: gapper now reads on both sides of {ORG}-S2, " in p.stderr, p.stderr
 
 
 def test_a_grant_that_leaves_an_organisation_between_is_refused(logins):

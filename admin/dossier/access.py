@@ -24,8 +24,21 @@ def grant(conn: psycopg.Connection, login: str, role: str, unit: str, until: dt.
                        (login, role, unit, until, reason, subject)).fetchone()
 
 
-def revoke(conn: psycopg.Connection, login: str, role: str, unit: str | None = None) -> int:
-    return conn.execute("select privacy.revoke_access(%s, %s, %s)", (login, role, unit)).fetchone()[0]
+def revoke(conn: psycopg.Connection, login: str, role: str, unit: str | None = None) -> tuple[int, list[str]]:
+    """Close the grants; returns how many, and the warnings the database gave (a revoke between
+    two grants leaves a gap in the login's units: privacy.scope_gap)."""
+    warnings: list[str] = []
+
+    def keep(d: psycopg.errors.Diagnostic) -> None:
+        if d.severity_nonlocalized == "WARNING":
+            warnings.append(d.message_primary + (f" (hint: {d.message_hint})" if d.message_hint else ""))
+
+    conn.add_notice_handler(keep)
+    try:
+        n = conn.execute("select privacy.revoke_access(%s, %s, %s)", (login, role, unit)).fetchone()[0]
+    finally:
+        conn.remove_notice_handler(keep)
+    return n, warnings
 
 
 def set_connection_limit(conn: psycopg.Connection, login: str, connections: int) -> None:

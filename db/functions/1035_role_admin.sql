@@ -190,6 +190,7 @@ as $$
 -- SECURITY DEFINER: revoking a membership needs CREATEROLE, which no login holds.
 declare
     n integer;
+    v_codes text;
 begin
     if p_unit is not null and not exists (select from dossier.org_unit where code = p_unit) then
         raise exception 'unknown unit %', quote_literal(p_unit) using errcode = 'invalid_parameter_value';
@@ -209,6 +210,15 @@ begin
         execute format('revoke %I from %I', p_role, p_login);
     end if;
     perform privacy.end_sessions(p_login);
+    -- a revoke is never refused, but one between two grants leaves a gap (privacy.scope_gap)
+    select string_agg(distinct coalesce(gu.code, go.code), ', ') into v_codes
+      from privacy.scope_gap(p_login::name) x
+      left join dossier.org_unit gu on gu.id = x.unit_id
+      left join dossier.org_unit go on x.unit_id is null and go.id = x.org_id;
+    if v_codes is not null then
+        raise warning '% now reads on both sides of %: EXPLAIN (ANALYZE) counts their rows', quote_ident(p_login), v_codes
+            using hint = 'Revoke the grants on one side too, and give them their own login (dossier policy check reports it).';
+    end if;
     return n;
 end
 $$;
