@@ -533,3 +533,35 @@ $$;
 comment on function privacy.scope_gap(name) is
     'Cells inside the row guard''s bounds that a login does not read: rows there would be fetched and counted by EXPLAIN (ANALYZE).';
 revoke all on function privacy.scope_gap(name) from public;
+
+-- The same, said in a line: the highest units of the gap (a school, not its teams), or its
+-- organisations, at most five named; the tables; whether only restricted persons' rows lie there.
+-- No row when there is no gap. Read by privacy.grant_access, privacy.revoke_access and
+-- privacy.policy_drift.
+create or replace function privacy.scope_gap_summary(p_login name)
+    returns table (units text, tables text, restricted_only boolean)
+    language sql stable security definer
+    set search_path = pg_catalog, pg_temp
+as $$
+-- SECURITY DEFINER: reads the grants register (through privacy.scope_gap).
+with gap as (
+    select * from privacy.scope_gap(p_login)
+),
+named as (
+    select distinct u.code
+      from gap g
+      join dossier.org_unit u on u.id = coalesce(g.unit_id, g.org_id)
+     where g.unit_id is null
+        or u.parent_id is null
+        or not exists (select from gap p where p.unit_id = u.parent_id and p.table_name = g.table_name)
+)
+select (select string_agg(n.code, ', ' order by n.code) from (select code from named order by code limit 5) n)
+       || case when (select count(*) from named) > 5
+               then format(' and %s more', (select count(*) from named) - 5) else '' end,
+       (select string_agg(distinct g.table_name, ', ') from gap g),
+       (select bool_and(coalesce(g.restricted, false)) from gap g)
+ where exists (select from gap)
+$$;
+comment on function privacy.scope_gap_summary(name) is
+    'privacy.scope_gap in a line: the highest units (or organisations) of the gap, the tables, whether only restricted rows.';
+revoke all on function privacy.scope_gap_summary(name) from public;

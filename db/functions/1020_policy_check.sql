@@ -272,12 +272,9 @@ as $$
     -- added later under a school, which takes the next id, outside the school's range
     select 'scope gap', lg.login::text,
            format('reads on both sides of %s (%s): EXPLAIN (ANALYZE) counts their rows; give the grants on either side their own login',
-                  string_agg(distinct coalesce(gu.code, go.code), ', '), string_agg(distinct g.table_name, ', '))
+                  g.units, g.tables)
       from (select distinct l.login from privacy.role_grant l where l.revoked_at is null) lg
-     cross join lateral privacy.scope_gap(lg.login) g(table_name, annex_no, unit_id, restricted, org_id)
-      left join dossier.org_unit gu on gu.id = g.unit_id
-      left join dossier.org_unit go on g.unit_id is null and go.id = g.org_id
-     group by lg.login
+     cross join lateral privacy.scope_gap_summary(lg.login) g
     union all
     -- 19.5: large objects outlive their owner's grants and bypass the access matrix
     select 'large object', lo.oid::text, format('owned by %s: application roles create none (lo_unlink it)',

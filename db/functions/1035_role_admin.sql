@@ -159,18 +159,13 @@ begin
                   hint = 'Give the second role its own login.';
     end if;
     -- a unit or organisation between two the login reads (privacy.scope_gap; independent attack 24)
-    select x.table_name, string_agg(distinct coalesce(gu.code, go.code), ', ') as codes,
-           bool_and(x.restricted) as restricted_only into v_gap
-      from privacy.scope_gap(p_login::name) x
-      left join dossier.org_unit gu on gu.id = x.unit_id
-      left join dossier.org_unit go on x.unit_id is null and go.id = x.org_id
-     group by x.table_name order by x.table_name limit 1;
+    select * into v_gap from privacy.scope_gap_summary(p_login::name);
     if found then
-        raise exception 'refusing to grant % for % to %: the login would read % (%, and maybe more), and EXPLAIN (ANALYZE) would count their rows; nothing changed',
+        raise exception 'refusing to grant % for % to %: the login would read % (%), and EXPLAIN (ANALYZE) would count their rows; nothing changed',
             p_role, p_unit, quote_ident(p_login),
-            case when v_gap.restricted_only then 'restricted persons in some units but not in ' || v_gap.codes
-                 else 'units on both sides of ' || v_gap.codes end,
-            v_gap.table_name
+            case when v_gap.restricted_only then 'restricted persons in some units but not in ' || v_gap.units
+                 else 'units on both sides of ' || v_gap.units end,
+            v_gap.tables
             using errcode = 'invalid_grant_operation',
                   detail = 'The row guard bounds what a login reads by its lowest and highest unit and organisation; '
                            'rows in between are fetched and then removed.',
@@ -211,10 +206,7 @@ begin
     end if;
     perform privacy.end_sessions(p_login);
     -- a revoke is never refused, but one between two grants leaves a gap (privacy.scope_gap)
-    select string_agg(distinct coalesce(gu.code, go.code), ', ') into v_codes
-      from privacy.scope_gap(p_login::name) x
-      left join dossier.org_unit gu on gu.id = x.unit_id
-      left join dossier.org_unit go on x.unit_id is null and go.id = x.org_id;
+    select g.units into v_codes from privacy.scope_gap_summary(p_login::name) g;
     if v_codes is not null then
         raise warning '% now reads on both sides of %: EXPLAIN (ANALYZE) counts their rows', quote_ident(p_login), v_codes
             using hint = 'Revoke the grants on one side too, and give them their own login (dossier policy check reports it).';
