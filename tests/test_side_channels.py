@@ -692,6 +692,21 @@ def test_a_grant_that_leaves_a_gap_is_refused(logins):
     assert f"warning: gapper now reads on both sides of {ORG}-S2: " in p.stderr, p.stderr
 
 
+def test_a_grant_whose_end_would_leave_a_gap_is_refused(logins):
+    """Independent attack 25: S1, S2 until today and S3 were each accepted (the range was whole
+    that day); from the next day the guard read S1 and S3 with S2 between, and counted an S2
+    person's 3 absences. The gap is judged on every day the login's grants change."""
+    admin = logins.admin
+    today = admin.execute("select privacy.scope_day()").fetchone()[0]
+    logins.grant("ender", "school_manager", SCHOOL)
+    logins.grant("ender", "school_manager", ORG + "-S2", until=today)
+    tomorrow = today + dt.timedelta(days=1)
+    with pytest.raises(psycopg.errors.InvalidGrantOperation, match=f"both sides of {ORG}-S2 from {tomorrow}"):
+        logins.grant("ender", "school_manager", ORG + "-S3")
+    logins.grant("ender", "school_manager", ORG + "-S3", until=today)   # ending with S2: no gap on any day
+    assert admin.execute("select count(*) from privacy.scope_gap('ender')").fetchone()[0] == 0
+
+
 def test_a_grant_that_leaves_an_organisation_between_is_refused(logins):
     """The same for organisations: a training administrator of DEMO-EDU and of a third
     organisation would have DEMO-LOP, between them in id, inside its bounds."""

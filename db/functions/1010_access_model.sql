@@ -467,28 +467,52 @@ comment on view privacy.role_mix is
 -- per table, those cells: (annex, unit, restricted) of personal data that the table's annex
 -- whitelist allows (any annex on person_record), existing units of an organisation inside the
 -- bounds; organisations inside the bounds on organisation data and the subject keys.
+-- The guard reads the grants in force on the day, so the cells are judged for every day from
+-- today on on which the login's grants change: today, each grant's first day still to come, and
+-- the day after each last day (independent attack 25: S1, S2 until today, S3 were accepted, and
+-- from tomorrow S2 lay between). `day` is the first day of the gap; a gap ends when a grant
+-- around it does.
 -- privacy.grant_access refuses a grant that leaves one (give the grant its own login);
--- `dossier policy check` reports one made otherwise (a unit added under a school later takes the
--- next id, outside the school's range). Grants counted as in privacy.role_mix: every one not closed.
-create or replace function privacy.scope_gap(p_login name)
-    returns table (table_name name, annex_no integer, unit_id bigint, restricted boolean, org_id bigint)
+-- privacy.revoke_access warns; `dossier policy check` reports one made otherwise (a unit added
+-- later under a school takes the next id, outside the school's range).
+drop function if exists privacy.scope_gap_summary(name);
+drop function if exists privacy.scope_gap(name);
+create function privacy.scope_gap(p_login name)
+    returns table (day date, table_name name, annex_no integer, unit_id bigint, restricted boolean, org_id bigint)
     language sql stable security definer
     set search_path = pg_catalog, pg_temp
 as $$
 -- SECURITY DEFINER: reads the grants register, which no login reads.
-with orgs as (
-    select distinct g.role, u.org_id
-      from privacy.role_grant g join dossier.org_unit u on u.id = g.unit_id
+with today as (
+    select privacy.scope_day() as d
+),
+grants as (
+    select g.id, g.role, g.unit_id, g.valid_from, g.valid_until
+      from privacy.role_grant g
      where g.login = p_login and g.revoked_at is null
+       and (g.valid_until is null or g.valid_until >= (select d from today))
+),
+days as (
+    select d from today
+    union
+    select x from grants g cross join lateral (values (g.valid_from), (g.valid_until + 1)) v(x)
+     where x > (select d from today)
+),
+orgs as (
+    select distinct dy.d, g.role, u.org_id
+      from days dy join grants g on dy.d >= g.valid_from and (g.valid_until is null or dy.d <= g.valid_until)
+      join dossier.org_unit u on u.id = g.unit_id
 ),
 units as (
-    select gu.role, gu.unit_id, 'unit'::text as scope from privacy.grant_unit gu where gu.login = p_login
+    select dy.d, gu.role, gu.unit_id, 'unit'::text as scope
+      from days dy join privacy.grant_unit gu on gu.login = p_login and gu.grant_id in (select id from grants)
+                                              and dy.d >= gu.valid_from and (gu.valid_until is null or dy.d <= gu.valid_until)
     union
-    select o.role, u.id, 'org' from orgs o join dossier.org_unit u on u.org_id = o.org_id
+    select o.d, o.role, u.id, 'org' from orgs o join dossier.org_unit u on u.org_id = o.org_id
 ),
--- what the guard lets through: (table, annex, unit, restricted)
+-- what the guard lets through on each day: (table, annex, unit, restricted)
 cells as (
-    select distinct p.table_name, a.n as annex_no, un.unit_id, r.restricted
+    select distinct un.d, p.table_name, a.n as annex_no, un.unit_id, r.restricted
       from units un
       join privacy.policy_reach p on p.role = un.role and p.scope = un.scope
       join privacy.app_role ar on ar.role = un.role
@@ -496,10 +520,10 @@ cells as (
      cross join lateral unnest(case when ar.handles_requests then array[false, true] else array[false] end) r(restricted)
 ),
 bounds as (
-    select c.table_name, min(c.annex_no) as alo, max(c.annex_no) as ahi, min(c.unit_id) as ulo,
+    select c.d, c.table_name, min(c.annex_no) as alo, max(c.annex_no) as ahi, min(c.unit_id) as ulo,
            max(c.unit_id) as uhi, min(u.org_id) as olo, max(u.org_id) as ohi, bool_or(c.restricted) as any_restricted
       from cells c join dossier.org_unit u on u.id = c.unit_id
-     group by c.table_name
+     group by c.d, c.table_name
 ),
 -- the annexes a table's rows may have: its category's (the whitelist, privacy.annex_category);
 -- person_record, one partition per annex, any
@@ -511,35 +535,41 @@ annexes as (
 ),
 -- organisations whose rows of organisation data (and of the subject keys) a role reading them reaches
 org_reach as (
-    select distinct t.table_name, o.org_id
+    select distinct o.d, t.table_name, o.org_id
       from orgs o
       join privacy.app_role ar on ar.role = o.role and ar.kind <> 'technical'
      cross join (select ot.table_name::name as table_name from privacy.org_table ot union select 'subject') t
      where pg_catalog.has_any_column_privilege(o.role, pg_catalog.format('dossier.%I', t.table_name), 'SELECT')
+),
+gap as (
+    select b.d, b.table_name, a.n, u.id, r.restricted, u.org_id
+      from bounds b
+      join annexes a on a.table_name = b.table_name and a.n between b.alo and b.ahi
+      join dossier.org_unit u on u.id between b.ulo and b.uhi and u.org_id between b.olo and b.ohi
+     cross join lateral unnest(case when b.any_restricted then array[false, true] else array[false] end) r(restricted)
+     where not exists (select from cells c where c.d = b.d and c.table_name = b.table_name and c.annex_no = a.n
+                                             and c.unit_id = u.id and c.restricted = r.restricted)
+    union all
+    select x.d, x.table_name, null, null, null, o.org_id
+      from (select r.d, r.table_name, min(r.org_id) as lo, max(r.org_id) as hi from org_reach r group by r.d, r.table_name) x
+      join (select distinct u.org_id from dossier.org_unit u) o on o.org_id between x.lo and x.hi
+     where not exists (select from org_reach r where r.d = x.d and r.table_name = x.table_name and r.org_id = o.org_id)
 )
-select b.table_name, a.n, u.id, r.restricted, u.org_id
-  from bounds b
-  join annexes a on a.table_name = b.table_name and a.n between b.alo and b.ahi
-  join dossier.org_unit u on u.id between b.ulo and b.uhi and u.org_id between b.olo and b.ohi
- cross join lateral unnest(case when b.any_restricted then array[false, true] else array[false] end) r(restricted)
- where not exists (select from cells c where c.table_name = b.table_name and c.annex_no = a.n
-                                         and c.unit_id = u.id and c.restricted = r.restricted)
-union all
-select x.table_name, null, null, null, o.org_id
-  from (select r.table_name, min(r.org_id) as lo, max(r.org_id) as hi from org_reach r group by r.table_name) x
-  join (select distinct u.org_id from dossier.org_unit u) o on o.org_id between x.lo and x.hi
- where not exists (select from org_reach r where r.table_name = x.table_name and r.org_id = o.org_id)
+-- each cell once, from the first day it lies in a gap
+select min(g.d), g.table_name, g.n, g.id, g.restricted, g.org_id
+  from gap g
+ group by g.table_name, g.n, g.id, g.restricted, g.org_id
 $$;
 comment on function privacy.scope_gap(name) is
-    'Cells inside the row guard''s bounds that a login does not read: rows there would be fetched and counted by EXPLAIN (ANALYZE).';
+    'Cells inside the row guard''s bounds that a login does not read, today or on a day its grants change: rows there would be fetched and counted by EXPLAIN (ANALYZE).';
 revoke all on function privacy.scope_gap(name) from public;
 
 -- The same, said in a line: the highest units of the gap (a school, not its teams), or its
--- organisations, at most five named; the tables; whether only restricted persons' rows lie there.
--- No row when there is no gap. Read by privacy.grant_access, privacy.revoke_access and
--- privacy.policy_drift.
-create or replace function privacy.scope_gap_summary(p_login name)
-    returns table (units text, tables text, restricted_only boolean)
+-- organisations, at most five named; the tables; whether only restricted persons' rows lie there;
+-- the first day (today, or the day a grant starts or ends). No row when there is no gap. Read by
+-- privacy.grant_access, privacy.revoke_access and privacy.policy_drift.
+create function privacy.scope_gap_summary(p_login name)
+    returns table (units text, tables text, restricted_only boolean, first_day date)
     language sql stable security definer
     set search_path = pg_catalog, pg_temp
 as $$
@@ -559,9 +589,10 @@ select (select string_agg(n.code, ', ' order by n.code) from (select code from n
        || case when (select count(*) from named) > 5
                then format(' and %s more', (select count(*) from named) - 5) else '' end,
        (select string_agg(distinct g.table_name, ', ') from gap g),
-       (select bool_and(coalesce(g.restricted, false)) from gap g)
+       (select bool_and(coalesce(g.restricted, false)) from gap g),
+       (select min(g.day) from gap g)
  where exists (select from gap)
 $$;
 comment on function privacy.scope_gap_summary(name) is
-    'privacy.scope_gap in a line: the highest units (or organisations) of the gap, the tables, whether only restricted rows.';
+    'privacy.scope_gap in a line: the highest units (or organisations) of the gap, the tables, whether only restricted rows, from when.';
 revoke all on function privacy.scope_gap_summary(name) from public;
