@@ -230,6 +230,9 @@ comment on function privacy.annex_expr(text[], name) is 'The annex test of a row
 -- unit and organisation): ordinary comparisons, priced above zero, so they run after the zero-cost
 -- steps, but an index condition on every plain index, which ends with those columns
 -- (privacy.wire_table): rows outside them are not fetched, so EXPLAIN (ANALYZE) cannot count them.
+-- And the flag as an integer, `restricted::integer <= 0` where no role of the login sees restricted
+-- persons (`<= 1` where one does): the same on the index, rechecked on a lossy bitmap page as the
+-- policy's `not restricted` on a boolean column is not (independent attack 25).
 create or replace function privacy.guard_expr(p_table name) returns text
     language sql stable security invoker set search_path = pg_catalog, pg_temp
 as $$
@@ -239,7 +242,8 @@ as $$
                             ' and annex_no >= array_lower(privacy.row_map(%1$L, false), 1)'
                             ' and annex_no <= array_upper(privacy.row_map(%1$L, false), 1)'
                             ' and unit_id >= array_lower(privacy.row_map(%1$L, false), 2)'
-                            ' and unit_id <= array_upper(privacy.row_map(%1$L, false), 2)', p_table)
+                            ' and unit_id <= array_upper(privacy.row_map(%1$L, false), 2)'
+                            ' and restricted::integer <= least(cardinality(privacy.row_map(%1$L, true)), 1)', p_table)
                 else format('(privacy.org_map(%L))[org_no]', p_table) end
         || format(' and org_id >= array_lower(privacy.org_map(%1$L), 1)'
                   ' and org_id <= array_upper(privacy.org_map(%1$L), 1)', p_table)

@@ -113,8 +113,9 @@ select is((select qual from pg_catalog.pg_policies where tablename = 'absence' a
           '((privacy.row_map(''absence''::name, false))[annex_no][unit_no] AND ((NOT restricted) OR (privacy.row_map(''absence''::name, true))[annex_no][unit_no])'
           ' AND (annex_no >= array_lower(privacy.row_map(''absence''::name, false), 1)) AND (annex_no <= array_upper(privacy.row_map(''absence''::name, false), 1))'
           ' AND (unit_id >= array_lower(privacy.row_map(''absence''::name, false), 2)) AND (unit_id <= array_upper(privacy.row_map(''absence''::name, false), 2))'
+          ' AND ((restricted)::integer <= LEAST(cardinality(privacy.row_map(''absence''::name, true)), 1))'
           ' AND (org_id >= array_lower(privacy.org_map(''absence''::name), 1)) AND (org_id <= array_upper(privacy.org_map(''absence''::name), 1)))',
-          'the school manager''s guard on absence: its cells, and no restricted person; then their bounds, for the indexes');
+          'the school manager''s guard on absence: its cells, and no restricted person; then their bounds and the flag as an integer, for the indexes');
 
 -- "(Externe) salarisadministrateur ➤ voor alle in bijlage 1 t/m 5 genoemde doeleinden" (and the
 -- payouts of Bijlage 6 it makes)
