@@ -385,6 +385,23 @@ def test_grant_dates_ignore_the_session_time_zone(logins, zone):
         assert c.execute(sql.SQL("select count(*) from {}").format(sql.Identifier("dossier", table))).fetchone()[0] == 0
 
 
+def test_a_grant_starts_today_in_the_organisations_zone_whatever_the_granting_session(logins):
+    """Independent attack 26 (a side note): role_grant.valid_from defaulted to current_date, the
+    granting session's day. Kiritimati is a day ahead of Amsterdam from 11:00 Amsterdam time, UTC-12
+    a day behind until 13:00: at any hour one of the two differs, and with the default a grant
+    `--until` today was refused by the period check (ahead) or started the day before (behind)."""
+    admin = logins.admin
+    today = admin.execute("select privacy.scope_day()").fetchone()[0]
+    for n, zone in enumerate(("Pacific/Kiritimati", "Etc/GMT+12")):
+        admin.execute(sql.SQL("set timezone = {}").format(sql.Literal(zone)))
+        try:
+            logins.grant(f"tz_granted_{n}", "school_manager", SCHOOL, until=today)
+        finally:
+            admin.execute("reset timezone")
+        assert admin.execute("select valid_from, valid_until from privacy.role_grant where login = %s",
+                             (f"tz_granted_{n}",)).fetchone() == (today, today)
+
+
 def test_the_day_turning_invalidates_cached_plans(logins):
     """A prepared statement made before a grant starts or ends is replanned when the day turns."""
     admin = logins.admin

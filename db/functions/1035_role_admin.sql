@@ -145,8 +145,10 @@ begin
     end if;
     perform privacy.apply_login_limits(p_login);
     execute format('grant %I to %I', p_role, p_login);
-    insert into privacy.role_grant (login, role, unit_id, subject_id, valid_until, reason)
-    values (p_login, p_role, u.id, p_subject, p_until,
+    -- from today in the organisation's zone, the day the guard judges grants by (privacy.scope_day),
+    -- not the column's default, today in the granting session's TimeZone
+    insert into privacy.role_grant (login, role, unit_id, subject_id, valid_from, valid_until, reason)
+    values (p_login, p_role, u.id, p_subject, privacy.scope_day(), p_until,
             coalesce(nullif(btrim(p_reason), ''), ar.motivation_nl || ' (Bijlage 7)'))
     returning * into g;
     -- two roles whose union reads more than either (privacy.role_mix; independent attack 21)
