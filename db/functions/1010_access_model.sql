@@ -570,10 +570,11 @@ revoke all on function privacy.scope_gap(name) from public;
 
 -- The same, said in a line: the highest units of the gap (a school, not its teams), or its
 -- organisations, at most five named; the tables; whether only restricted persons' rows lie there;
--- the first day (today, or the day a grant starts or ends). No row when there is no gap. Read by
--- privacy.grant_access, privacy.revoke_access and privacy.policy_drift.
+-- the first day (today, or the day a grant starts or ends); `span`, the units and that day as the
+-- messages say them ("DEMO-EDU-S2", "DEMO-EDU-S2 from 2026-12-03"). No row when there is no gap.
+-- Read by privacy.grant_access, privacy.revoke_access and privacy.policy_drift.
 create function privacy.scope_gap_summary(p_login name)
-    returns table (units text, tables text, restricted_only boolean, first_day date)
+    returns table (units text, tables text, restricted_only boolean, first_day date, span text)
     language sql stable security definer
     set search_path = pg_catalog, pg_temp
 as $$
@@ -589,13 +590,15 @@ named as (
         or u.parent_id is null
         or not exists (select from gap p where p.unit_id = u.parent_id and p.table_name = g.table_name)
 )
-select (select string_agg(n.code, ', ' order by n.code) from (select code from named order by code limit 5) n)
-       || case when (select count(*) from named) > 5
-               then format(' and %s more', (select count(*) from named) - 5) else '' end,
-       (select string_agg(distinct g.table_name, ', ') from gap g),
-       (select bool_and(coalesce(g.restricted, false)) from gap g),
-       (select min(g.day) from gap g)
- where exists (select from gap)
+select x.units, x.tables, x.restricted_only, x.first_day,
+       x.units || case when x.first_day > privacy.scope_day() then ' from ' || x.first_day else '' end
+  from (select (select string_agg(n.code, ', ' order by n.code) from (select code from named order by code limit 5) n)
+               || case when (select count(*) from named) > 5
+                       then format(' and %s more', (select count(*) from named) - 5) else '' end as units,
+               (select string_agg(distinct g.table_name, ', ') from gap g) as tables,
+               (select bool_and(coalesce(g.restricted, false)) from gap g) as restricted_only,
+               (select min(g.day) from gap g) as first_day
+         where exists (select from gap)) x
 $$;
 comment on function privacy.scope_gap_summary(name) is
     'privacy.scope_gap in a line: the highest units (or organisations) of the gap, the tables, whether only restricted rows, from when.';

@@ -271,8 +271,8 @@ as $$
     -- dossier grant refuses the grant that makes one, so this is a grant made by hand, or a unit
     -- added later under a school, which takes the next id, outside the school's range
     select 'scope gap', lg.login::text,
-           format('reads on both sides of %s%s (%s): EXPLAIN (ANALYZE) counts their rows; give the grants on either side their own login',
-                  g.units, case when g.first_day > privacy.scope_day() then ' from ' || g.first_day else '' end, g.tables)
+           format('reads on both sides of %s (%s): EXPLAIN (ANALYZE) counts their rows; give the grants on either side their own login',
+                  g.span, g.tables)
       from (select distinct l.login from privacy.role_grant l where l.revoked_at is null) lg
      cross join lateral privacy.scope_gap_summary(lg.login) g
     union all

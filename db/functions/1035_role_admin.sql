@@ -165,10 +165,8 @@ begin
     if found then
         raise exception 'refusing to grant % for % to %: the login would read % (%), and EXPLAIN (ANALYZE) would count their rows; nothing changed',
             p_role, p_unit, quote_ident(p_login),
-            case when v_gap.restricted_only then 'restricted persons in some units but not in ' || v_gap.units
-                 else 'units on both sides of ' || v_gap.units end
-            || case when v_gap.first_day > privacy.scope_day() then ' from ' || v_gap.first_day || ', when a grant starts or ends'
-                    else '' end,
+            case when v_gap.restricted_only then 'restricted persons in some units but not in ' else 'units on both sides of ' end
+            || v_gap.span || case when v_gap.first_day > privacy.scope_day() then ', when a grant starts or ends' else '' end,
             v_gap.tables
             using errcode = 'invalid_grant_operation',
                   detail = 'The row guard bounds what a login reads by its lowest and highest unit and organisation; '
@@ -210,8 +208,7 @@ begin
     end if;
     perform privacy.end_sessions(p_login);
     -- a revoke is never refused, but one between two grants leaves a gap (privacy.scope_gap)
-    select g.units || case when g.first_day > privacy.scope_day() then ' from ' || g.first_day else '' end
-      into v_codes from privacy.scope_gap_summary(p_login::name) g;
+    select g.span into v_codes from privacy.scope_gap_summary(p_login::name) g;
     if v_codes is not null then
         raise warning '% now reads on both sides of %: EXPLAIN (ANALYZE) counts their rows', quote_ident(p_login), v_codes
             using hint = 'Revoke the grants on one side too, and give them their own login (dossier policy check reports it).';
